@@ -1,0 +1,881 @@
+//! JSON at the boundary between JavaScript and the engine.
+//!
+//! Every value crossing from JS arrives as `JSON.stringify` text and leaves as text for
+//! `JSON.parse`. This is the Rust end: a strict RFC 8259 parser and a compact writer.
+//! It is hand-written rather than built on serde_json to keep the WebAssembly package small,
+//! and because the input is hostile: sizes and nesting are limited up front, the parser is
+//! iterative (no stack growth on deep input), keys that pollute JS prototypes are refused,
+//! and nothing in here can panic.
+
+use std::fmt::Write as _;
+
+/// A parsed JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    Null,
+    Bool(bool),
+    Number(f64),
+    String(String),
+    Array(Vec<Json>),
+    /// Keys in input order; duplicate keys are refused by the parser.
+    Object(Vec<(String, Json)>),
+}
+
+/// Bounds applied before and during parsing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Arrays and objects count one level each; a scalar at the top is depth 0.
+    pub max_depth: usize,
+    /// Length of the text in bytes (UTF-8).
+    pub max_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_depth: 32, max_bytes: 1_048_576 }
+    }
+}
+
+/// Why a text was refused. Offsets are byte offsets into the text.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum JsonError {
+    #[error("the JSON text is {bytes} bytes long, more than the limit of {max} bytes")]
+    TooLarge { bytes: usize, max: usize },
+    #[error("the JSON nests arrays and objects more than {max} levels deep")]
+    TooDeep { max: usize },
+    #[error("invalid JSON at byte {offset}: expected {expected}")]
+    Syntax { offset: usize, expected: &'static str },
+    #[error("the object key \"{key}\" is not allowed")]
+    ForbiddenKey { key: String },
+    #[error("the object key {key:?} appears more than once in the same object")]
+    DuplicateKey { key: String },
+    #[error("the number at byte {offset} is too large to represent")]
+    NumberOutOfRange { offset: usize },
+}
+
+/// Keys that would reach `Object.prototype` or constructors if copied naively in JavaScript.
+const FORBIDDEN_KEYS: [&str; 3] = ["__proto__", "constructor", "prototype"];
+
+/// Objects up to this many keys are checked for duplicates by linear scan; larger ones by sorting.
+const SMALL_OBJECT: usize = 16;
+
+/// An array or object still open while parsing.
+enum Frame {
+    Array(Vec<Json>),
+    /// Fields so far, and the key whose value is being parsed.
+    Object(Vec<(String, Json)>, String),
+}
+
+/// Parses one JSON value (plus surrounding whitespace) from `text`.
+pub fn parse(text: &str, limits: Limits) -> Result<Json, JsonError> {
+    if text.len() > limits.max_bytes {
+        return Err(JsonError::TooLarge { bytes: text.len(), max: limits.max_bytes });
+    }
+    let mut p = Parser { text, bytes: text.as_bytes(), pos: 0 };
+    let mut stack: Vec<Frame> = Vec::new();
+    'value: loop {
+        p.skip_ws();
+        let mut value = match p.peek() {
+            Some(open @ (b'[' | b'{')) => {
+                if stack.len() >= limits.max_depth {
+                    return Err(JsonError::TooDeep { max: limits.max_depth });
+                }
+                p.pos += 1;
+                p.skip_ws();
+                match (open, p.peek()) {
+                    (b'[', Some(b']')) => {
+                        p.pos += 1;
+                        Json::Array(Vec::new())
+                    }
+                    (b'[', _) => {
+                        stack.push(Frame::Array(Vec::new()));
+                        continue 'value;
+                    }
+                    (_, Some(b'}')) => {
+                        p.pos += 1;
+                        Json::Object(Vec::new())
+                    }
+                    _ => {
+                        let key = p.key()?;
+                        stack.push(Frame::Object(Vec::new(), key));
+                        continue 'value;
+                    }
+                }
+            }
+            Some(b'"') => Json::String(p.string()?),
+            Some(b't') => p.literal(b"true", Json::Bool(true))?,
+            Some(b'f') => p.literal(b"false", Json::Bool(false))?,
+            Some(b'n') => p.literal(b"null", Json::Null)?,
+            Some(b'-' | b'0'..=b'9') => p.number()?,
+            _ => return Err(p.err("a value")),
+        };
+        // Attach the finished value to its parent; close parents that end here.
+        loop {
+            p.skip_ws();
+            match stack.last_mut() {
+                None => {
+                    if p.pos < p.bytes.len() {
+                        return Err(p.err("end of input"));
+                    }
+                    return Ok(value);
+                }
+                Some(Frame::Array(items)) => {
+                    items.push(value);
+                    match p.peek() {
+                        Some(b',') => {
+                            p.pos += 1;
+                            continue 'value;
+                        }
+                        Some(b']') => p.pos += 1,
+                        _ => return Err(p.err("',' or ']'")),
+                    }
+                }
+                Some(Frame::Object(fields, key)) => {
+                    fields.push((std::mem::take(key), value));
+                    match p.peek() {
+                        Some(b',') => {
+                            p.pos += 1;
+                            let next = p.key()?;
+                            if fields.len() < SMALL_OBJECT && fields.iter().any(|(k, _)| *k == next) {
+                                return Err(JsonError::DuplicateKey { key: next });
+                            }
+                            *key = next;
+                            continue 'value;
+                        }
+                        Some(b'}') => {
+                            p.pos += 1;
+                            if fields.len() > SMALL_OBJECT {
+                                check_duplicates(fields)?;
+                            }
+                        }
+                        _ => return Err(p.err("',' or '}'")),
+                    }
+                }
+            }
+            value = match stack.pop() {
+                Some(Frame::Array(items)) => Json::Array(items),
+                Some(Frame::Object(fields, _)) => Json::Object(fields),
+                None => return Err(p.err("a value")),
+            };
+        }
+    }
+}
+
+/// Duplicate check for large objects: sort the keys, compare neighbours (O(n log n)).
+fn check_duplicates(fields: &[(String, Json)]) -> Result<(), JsonError> {
+    let mut keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    for pair in keys.windows(2) {
+        if let [a, b] = pair {
+            if a == b {
+                return Err(JsonError::DuplicateKey { key: (*a).to_string() });
+            }
+        }
+    }
+    Ok(())
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn err(&self, expected: &'static str) -> JsonError {
+        JsonError::Syntax { offset: self.pos, expected }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    /// A slice between two positions that are known to sit next to ASCII bytes.
+    fn slice(&self, start: usize, end: usize) -> Result<&str, JsonError> {
+        self.text.get(start..end).ok_or(JsonError::Syntax { offset: start, expected: "valid text" })
+    }
+
+    fn literal(&mut self, word: &'static [u8], value: Json) -> Result<Json, JsonError> {
+        let matches = self.bytes.get(self.pos..).is_some_and(|rest| rest.starts_with(word));
+        if !matches {
+            return Err(self.err("a value"));
+        }
+        self.pos += word.len();
+        Ok(value)
+    }
+
+    /// Consumes a run of ASCII digits; true if there was at least one.
+    fn digits(&mut self) -> bool {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos > start
+    }
+
+    fn number(&mut self) -> Result<Json, JsonError> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.err("a digit")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if !self.digits() {
+                return Err(self.err("a digit after the decimal point"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if !self.digits() {
+                return Err(self.err("a digit in the exponent"));
+            }
+        }
+        let n: f64 = self
+            .slice(start, self.pos)?
+            .parse()
+            .map_err(|_| JsonError::Syntax { offset: start, expected: "a number" })?;
+        if !n.is_finite() {
+            return Err(JsonError::NumberOutOfRange { offset: start });
+        }
+        Ok(Json::Number(n))
+    }
+
+    /// An object key and its ':' (whitespace allowed around both).
+    fn key(&mut self) -> Result<String, JsonError> {
+        self.skip_ws();
+        if self.peek() != Some(b'"') {
+            return Err(self.err("a string key"));
+        }
+        let key = self.string()?;
+        if FORBIDDEN_KEYS.contains(&key.as_str()) {
+            return Err(JsonError::ForbiddenKey { key });
+        }
+        self.skip_ws();
+        if self.peek() != Some(b':') {
+            return Err(self.err("':' after the key"));
+        }
+        self.pos += 1;
+        Ok(key)
+    }
+
+    /// A string literal; `pos` is at the opening quote.
+    fn string(&mut self) -> Result<String, JsonError> {
+        self.pos += 1;
+        let mut out = String::new();
+        loop {
+            let start = self.pos;
+            while let Some(&b) = self.bytes.get(self.pos) {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.pos += 1;
+            }
+            out.push_str(self.slice(start, self.pos)?);
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    let c = self.escape()?;
+                    out.push(c);
+                }
+                Some(_) => return Err(self.err("an escape sequence, not a raw control character")),
+                None => return Err(self.err("'\"' to close the string")),
+            }
+        }
+    }
+
+    /// The character after a backslash; `pos` is just past the backslash.
+    fn escape(&mut self) -> Result<char, JsonError> {
+        let c = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                return self.unicode_escape();
+            }
+            _ => return Err(self.err("a valid escape character")),
+        };
+        self.pos += 1;
+        Ok(c)
+    }
+
+    /// `\uXXXX` (and a following low surrogate escape); lone surrogates become U+FFFD.
+    fn unicode_escape(&mut self) -> Result<char, JsonError> {
+        let high = self.hex4()?;
+        if !(0xD800..0xDC00).contains(&high) {
+            return Ok(char::from_u32(high).unwrap_or(char::REPLACEMENT_CHARACTER));
+        }
+        let save = self.pos;
+        if self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u") {
+            self.pos += 2;
+            let low = self.hex4()?;
+            if (0xDC00..0xE000).contains(&low) {
+                let code = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00);
+                return Ok(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            // Not a low surrogate: leave that escape to be read on its own.
+            self.pos = save;
+        }
+        Ok(char::REPLACEMENT_CHARACTER)
+    }
+
+    fn hex4(&mut self) -> Result<u32, JsonError> {
+        let mut value = 0u32;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                Some(b @ b'0'..=b'9') => b - b'0',
+                Some(b @ b'a'..=b'f') => b - b'a' + 10,
+                Some(b @ b'A'..=b'F') => b - b'A' + 10,
+                _ => return Err(self.err("four hex digits after \\u")),
+            };
+            value = value * 16 + u32::from(digit);
+            self.pos += 1;
+        }
+        Ok(value)
+    }
+}
+
+impl Json {
+    /// The value of field `key` (first match) if this is an object.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        self.as_object()?.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Json::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn as_array(&self) -> Option<&[Json]> {
+        match self {
+            Json::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_object(&self) -> Option<&[(String, Json)]> {
+        match self {
+            Json::Object(fields) => Some(fields),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Json::Null)
+    }
+
+    /// The JSON type name, for error messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "boolean",
+            Json::Number(_) => "number",
+            Json::String(_) => "string",
+            Json::Array(_) => "array",
+            Json::Object(_) => "object",
+        }
+    }
+
+    /// Compact JSON, object keys in stored order.
+    pub fn write(&self, out: &mut String) {
+        self.write_with(out, false);
+    }
+
+    /// Compact JSON with object keys sorted by byte order at every level: a deterministic
+    /// text for equal values (usable as a dedup key).
+    pub fn write_canonical(&self, out: &mut String) {
+        self.write_with(out, true);
+    }
+
+    /// [`Json::write`] into a new string.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    /// Recursive: fine for parsed values (depth bounded by `Limits`) and for values built in code.
+    fn write_with(&self, out: &mut String, canonical: bool) {
+        match self {
+            Json::Null => out.push_str("null"),
+            Json::Bool(true) => out.push_str("true"),
+            Json::Bool(false) => out.push_str("false"),
+            Json::Number(n) => write_f64(out, *n),
+            Json::String(s) => write_str(out, s),
+            Json::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item.write_with(out, canonical);
+                }
+                out.push(']');
+            }
+            Json::Object(fields) if canonical => {
+                let mut sorted: Vec<&(String, Json)> = fields.iter().collect();
+                // Stable: even hand-built objects with repeated keys write deterministically.
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                write_fields(out, sorted.into_iter(), canonical);
+            }
+            Json::Object(fields) => write_fields(out, fields.iter(), canonical),
+        }
+    }
+}
+
+fn write_fields<'a>(out: &mut String, fields: impl Iterator<Item = &'a (String, Json)>, canonical: bool) {
+    out.push('{');
+    for (i, (key, value)) in fields.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(out, key);
+        out.push(':');
+        value.write_with(out, canonical);
+    }
+    out.push('}');
+}
+
+/// Writes `s` as a JSON string literal with quotes. Escapes `"`, `\` and control characters
+/// (short forms where JSON has them, `\u00XX` otherwise); everything else is copied as is.
+pub fn write_str(out: &mut String, s: &str) {
+    out.reserve(s.len() + 2);
+    out.push('"');
+    let mut start = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let short = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0x00..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(start..i).unwrap_or_default());
+        if short.is_empty() {
+            out.push_str("\\u00");
+            out.push(if b < 0x10 { '0' } else { '1' });
+            out.push(char::from_digit(u32::from(b & 0x0f), 16).unwrap_or('0'));
+        } else {
+            out.push_str(short);
+        }
+        start = i + 1;
+    }
+    out.push_str(s.get(start..).unwrap_or_default());
+    out.push('"');
+}
+
+/// Writes a number as JSON. Integers below 2^53 in magnitude print as plain integers (`-0` as
+/// `0`); other finite numbers print in the shortest form that reads back to the same `f64`,
+/// with an exponent (`1e21`, `1e-7`) where JavaScript would use one. Non-finite prints `null`,
+/// as `JSON.stringify` does.
+pub fn write_f64(out: &mut String, n: f64) {
+    const TWO_POW_53: f64 = 9_007_199_254_740_992.0;
+    if !n.is_finite() {
+        out.push_str("null");
+        return;
+    }
+    let magnitude = n.abs();
+    // fmt::Write for String never fails.
+    let _ = if n.fract() == 0.0 && magnitude < TWO_POW_53 {
+        write!(out, "{}", n as i64)
+    } else if (1e-6..1e21).contains(&magnitude) {
+        write!(out, "{n}")
+    } else {
+        write!(out, "{n:e}")
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use JsonError::{DuplicateKey, ForbiddenKey, NumberOutOfRange, TooDeep, TooLarge};
+
+    fn p(text: &str) -> Result<Json, JsonError> {
+        parse(text, Limits::default())
+    }
+
+    fn err(text: &str) -> JsonError {
+        p(text).unwrap_err()
+    }
+
+    fn string(text: &str) -> String {
+        p(text).unwrap().as_str().unwrap().to_string()
+    }
+
+    /// Every case in `cases` (separated by " | ") must be a Syntax error.
+    fn rejects(cases: &str) {
+        for t in cases.split(" | ") {
+            let r = p(t);
+            assert!(matches!(r, Err(JsonError::Syntax { .. })), "{t:?}: {r:?}");
+        }
+    }
+
+    fn lim(max_depth: usize, max_bytes: usize) -> Limits {
+        Limits { max_depth, max_bytes }
+    }
+
+    fn num(n: f64) -> String {
+        let mut out = String::new();
+        write_f64(&mut out, n);
+        out
+    }
+
+    fn quoted(text: &str) -> String {
+        let mut out = String::new();
+        write_str(&mut out, text);
+        out
+    }
+
+    fn canonical(text: &str) -> String {
+        let mut out = String::new();
+        p(text).unwrap().write_canonical(&mut out);
+        out
+    }
+
+    fn key(k: &str) -> String {
+        k.to_string()
+    }
+
+    fn many_keys(n: usize, dup_at: Option<usize>) -> String {
+        let key = |i| if Some(i) == dup_at { 0 } else { i };
+        let fields: Vec<String> = (0..n).map(|i| format!("\"k{}\":{i}", key(i))).collect();
+        format!("{{{}}}", fields.join(","))
+    }
+
+    #[test]
+    fn parses_scalars() {
+        assert_eq!(p("null"), Ok(Json::Null));
+        assert_eq!(p("true"), Ok(Json::Bool(true)));
+        assert_eq!(p("false"), Ok(Json::Bool(false)));
+        assert_eq!(p("-12.5e1"), Ok(Json::Number(-125.0)));
+        assert_eq!(string("\"hi\""), "hi");
+    }
+
+    #[test]
+    fn parses_nested_values_in_input_order() {
+        let v = p(r#" {"b": [1, {"c": null}], "a": "x"} "#).unwrap();
+        let fields = v.as_object().unwrap();
+        assert_eq!((fields[0].0.as_str(), fields[1].0.as_str()), ("b", "a"));
+        assert_eq!(v.get("a").and_then(Json::as_str), Some("x"));
+        let inner = &v.get("b").unwrap().as_array().unwrap()[1];
+        assert!(inner.get("c").unwrap().is_null());
+    }
+
+    #[test]
+    fn empty_containers_and_whitespace() {
+        assert_eq!(p(" \t\r\n[ ] "), Ok(Json::Array(vec![])));
+        assert_eq!(p("{ }"), Ok(Json::Object(vec![])));
+        assert_eq!(p("[[],{}]").unwrap().to_text(), "[[],{}]");
+    }
+
+    #[test]
+    fn round_trips() {
+        let text = r#"{"s":"a\"b\\c\n\u0001é😀","n":[0.1,-3,1e300,5e-324],"o":{"z":null}}"#;
+        let v = p(text).unwrap();
+        assert_eq!(v.to_text(), text);
+        assert_eq!(p(&v.to_text()), Ok(v.clone()));
+        assert_eq!(p(&canonical(text)).unwrap().get("s"), v.get("s"));
+    }
+
+    #[test]
+    fn refuses_empty_input_and_trailing_garbage() {
+        rejects(" |    | 1 2 | null x | truefalse | [1]] | {}{}");
+    }
+
+    #[test]
+    fn refuses_trailing_and_leading_commas() {
+        rejects(r#"[1,] | {"a":1,} | [,1] | {,}"#);
+    }
+
+    #[test]
+    fn refuses_comments_quotes_and_bare_words() {
+        rejects("[1] // c | /* c */ 1 | 'a' | {a:1} | NaN | Infinity | -Infinity | nul");
+    }
+
+    #[test]
+    fn refuses_bad_numbers() {
+        rejects("01 | -01 | +1 | .5 | 1. | 1e | 1e+ | - | 0x10 | 1.e3 | --1 | [01]");
+    }
+
+    #[test]
+    fn accepts_number_grammar() {
+        let cases = [("-0", 0.0), ("1E2", 100.0), ("1e-2", 0.01), ("2.5E+3", 2500.0)];
+        for (text, n) in cases {
+            assert_eq!(p(text), Ok(Json::Number(n)), "{text}");
+        }
+        assert_eq!(p("1e-400"), Ok(Json::Number(0.0)));
+    }
+
+    #[test]
+    fn number_out_of_range() {
+        assert_eq!(err("1e400"), NumberOutOfRange { offset: 0 });
+        assert_eq!(err("[0, -1e309]"), NumberOutOfRange { offset: 4 });
+    }
+
+    #[test]
+    fn refuses_bad_structure() {
+        rejects(r#"[1 2] | {"a" 1} | {"a":1 "b":2} | {1:2} | [ | {"a": | ] | }"#);
+    }
+
+    #[test]
+    fn syntax_error_reports_offset() {
+        let expected = "a value";
+        assert_eq!(err("[1,]"), JsonError::Syntax { offset: 3, expected });
+        let message = err("[1 2]").to_string();
+        assert_eq!(message, "invalid JSON at byte 3: expected ',' or ']'");
+    }
+
+    #[test]
+    fn string_escapes() {
+        let parsed = string(r#""\"\\\/\b\f\n\r\t\u0041\u00e9""#);
+        assert_eq!(parsed, "\"\\/\u{8}\u{c}\n\r\tAé");
+    }
+
+    #[test]
+    fn refuses_bad_escapes() {
+        rejects(r#""\x" | "\u12" | "\u12G4" | "\'" | "abc\ | "\U0041""#);
+    }
+
+    #[test]
+    fn refuses_raw_control_characters_and_unterminated_strings() {
+        rejects("\"a\nb\" | \"a\u{0}b\" | \"a\tb\" | \"a\u{1f}\" | \"abc");
+        assert_eq!(string("\"a\u{7f}b\""), "a\u{7f}b");
+    }
+
+    #[test]
+    fn surrogate_pairs_combine() {
+        assert_eq!(string(r#""\uD83D\uDE00""#), "😀");
+        assert_eq!(string(r#""x\ud83d\ude00y""#), "x😀y");
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_character() {
+        assert_eq!(string(r#""\uD83D""#), "\u{FFFD}");
+        assert_eq!(string(r#""\uDE00""#), "\u{FFFD}");
+        assert_eq!(string(r#""\uD83Dx""#), "\u{FFFD}x");
+        assert_eq!(string(r#""\uD83D\n""#), "\u{FFFD}\n");
+        // A high surrogate then a non-low escape: the second escape is read on its own.
+        assert_eq!(string(r#""\uD83D\u0041""#), "\u{FFFD}A");
+        assert_eq!(string(r#""\uD83D\uD83D\uDE00""#), "\u{FFFD}😀");
+    }
+
+    #[test]
+    fn unicode_passes_through() {
+        let text = "\"héllo — 日本 😀 \u{2028}\"";
+        assert_eq!(string(text), "héllo — 日本 😀 \u{2028}");
+        assert_eq!(p(text).unwrap().to_text(), text);
+    }
+
+    #[test]
+    fn depth_limit_is_exact() {
+        assert!(p(&format!("{}{}", "[".repeat(32), "]".repeat(32))).is_ok());
+        let deep = format!("{}{}", "[".repeat(33), "]".repeat(33));
+        assert_eq!(err(&deep), TooDeep { max: 32 });
+        let objects = format!("{}1{}", r#"{"a":"#.repeat(33), "}".repeat(33));
+        assert_eq!(err(&objects), TooDeep { max: 32 });
+    }
+
+    #[test]
+    fn hostile_nesting_does_not_crash() {
+        let text = "[".repeat(100_000);
+        assert_eq!(err(&text), TooDeep { max: 32 });
+        // With no effective limit the iterative parser still does not recurse.
+        let r = parse(&text, lim(usize::MAX, usize::MAX));
+        assert!(matches!(r, Err(JsonError::Syntax { offset, .. }) if offset == 100_000));
+    }
+
+    #[test]
+    fn depth_zero_allows_only_scalars() {
+        assert_eq!(parse("1", lim(0, 100)), Ok(Json::Number(1.0)));
+        assert_eq!(parse("{}", lim(0, 100)), Err(TooDeep { max: 0 }));
+    }
+
+    #[test]
+    fn size_limit_checked_first() {
+        assert_eq!(parse("null", lim(32, 4)), Ok(Json::Null));
+        assert_eq!(parse("[[[[[", lim(1, 4)), Err(TooLarge { bytes: 5, max: 4 }));
+        let big = format!("\"{}\"", "a".repeat(1_048_575));
+        let (bytes, max) = (1_048_577, 1_048_576);
+        assert_eq!(err(&big), TooLarge { bytes, max });
+    }
+
+    #[test]
+    fn forbidden_keys_anywhere() {
+        for k in FORBIDDEN_KEYS {
+            assert_eq!(err(&format!(r#"{{"{k}":1}}"#)), ForbiddenKey { key: key(k) });
+            let deep = format!(r#"{{"a":[{{"b":{{"ok":1,"{k}":{{}}}}}}]}}"#);
+            assert_eq!(err(&deep), ForbiddenKey { key: key(k) });
+        }
+        let escaped = err(r#"{"\u005f_proto__":1}"#);
+        assert_eq!(escaped, ForbiddenKey { key: key("__proto__") });
+        assert!(p(r#"{"a":"__proto__","Prototype":1}"#).is_ok());
+    }
+
+    #[test]
+    fn duplicate_keys_in_small_object() {
+        assert_eq!(err(r#"{"a":1,"b":2,"a":3}"#), DuplicateKey { key: key("a") });
+        assert!(p(r#"{"a":{"a":1},"b":{"a":2}}"#).is_ok());
+    }
+
+    #[test]
+    fn duplicate_keys_in_large_object() {
+        let v = p(&many_keys(40, None)).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), 40);
+        for (n, at) in [(16, 15), (17, 16), (40, 39), (40, 20)] {
+            let e = err(&many_keys(n, Some(at)));
+            assert_eq!(e, DuplicateKey { key: key("k0") }, "{n} {at}");
+        }
+    }
+
+    #[test]
+    fn many_keys_is_not_quadratic() {
+        let v = parse(&many_keys(100_000, None), lim(32, 10_000_000)).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), 100_000);
+    }
+
+    #[test]
+    fn canonical_sorts_keys_recursively() {
+        let text = r#"{"b":1,"a":{"z":[{"y":1,"x":2}],"m":null},"B":true}"#;
+        let sorted = r#"{"B":true,"a":{"m":null,"z":[{"x":2,"y":1}]},"b":1}"#;
+        assert_eq!(canonical(text), sorted);
+        assert_eq!(p(text).unwrap().to_text(), text);
+    }
+
+    #[test]
+    fn canonical_is_stable_across_input_orders() {
+        let a = canonical(r#"{"x":1,"é":2,"e":3,"ab":4,"a":5}"#);
+        let b = canonical(r#"{"a":5,"ab":4,"e":3,"é":2,"x":1}"#);
+        assert_eq!(a, b);
+        assert_eq!(a, r#"{"a":5,"ab":4,"e":3,"x":1,"é":2}"#);
+        assert_eq!(canonical(&a), a);
+    }
+
+    #[test]
+    fn write_f64_integers() {
+        let cases = [(0.0, "0"), (-0.0, "0"), (42.0, "42"), (-7.0, "-7")];
+        for (n, text) in cases {
+            assert_eq!(num(n), text);
+        }
+        assert_eq!(num(9_007_199_254_740_991.0), "9007199254740991");
+        assert_eq!(num(-9_007_199_254_740_991.0), "-9007199254740991");
+    }
+
+    #[test]
+    fn write_f64_fractions_and_exponents() {
+        assert_eq!((num(0.5), num(-0.25)), ("0.5".into(), "-0.25".into()));
+        assert_eq!((num(1e21), num(1e300)), ("1e21".into(), "1e300".into()));
+        assert_eq!(num(1e20), "100000000000000000000");
+        assert_eq!(num(9_007_199_254_740_993.0), "9007199254740992");
+        assert_eq!((num(1e-7), num(1e-6)), ("1e-7".into(), "0.000001".into()));
+        assert_eq!(num(-1.5e-300), "-1.5e-300");
+        assert_eq!(num(0.1 + 0.2), "0.30000000000000004");
+    }
+
+    #[test]
+    fn write_f64_non_finite_is_null() {
+        assert_eq!(num(f64::NAN), "null");
+        assert_eq!(num(f64::INFINITY), "null");
+        assert_eq!(num(f64::NEG_INFINITY), "null");
+    }
+
+    #[test]
+    fn write_f64_round_trips_as_valid_json() {
+        let cases = [0.1, 1.0 / 3.0, 5e-324, f64::MAX, f64::MIN, 123456.789, 9.9e-7, 2e53];
+        for n in cases {
+            assert_eq!(p(&num(n)), Ok(Json::Number(n)), "{}", num(n));
+        }
+    }
+
+    #[test]
+    fn write_str_escapes() {
+        assert_eq!(quoted("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(quoted("\n\r\t\u{8}\u{c}"), r#""\n\r\t\b\f""#);
+        assert_eq!(quoted("\u{0}\u{1f}\u{b}"), r#""\u0000\u001f\u000b""#);
+        assert_eq!(quoted("/ \u{7f} é"), "\"/ \u{7f} é\"");
+        assert_eq!(quoted(""), "\"\"");
+    }
+
+    #[test]
+    fn write_str_round_trips_every_control_char() {
+        let all: String = (0u8..0x20).map(char::from).collect::<String>() + "\"\\é😀";
+        assert_eq!(string(&quoted(&all)), all);
+    }
+
+    #[test]
+    fn accessors_and_type_names() {
+        let v = p(r#"[null,true,1,"s",[],{}]"#).unwrap();
+        let items = v.as_array().unwrap();
+        let names: Vec<_> = items.iter().map(Json::type_name).collect();
+        assert_eq!(names.join(","), "null,boolean,number,string,array,object");
+        assert!(items[0].is_null() && !items[1].is_null());
+        assert_eq!((items[1].as_bool(), items[2].as_f64()), (Some(true), Some(1.0)));
+        assert_eq!((items[3].as_str(), items[2].as_str()), (Some("s"), None));
+        assert_eq!(items[5].as_object().map(<[_]>::len), Some(0));
+        assert!(items[3].get("x").is_none() && items[5].get("x").is_none());
+        assert!(v.as_object().is_none() && items[0].as_array().is_none());
+    }
+
+    #[test]
+    fn error_messages_are_sentences() {
+        let cases = [
+            (TooLarge { bytes: 10, max: 5 }, "10 bytes long, more than the limit of 5"),
+            (TooDeep { max: 32 }, "more than 32 levels deep"),
+            (ForbiddenKey { key: key("__proto__") }, "\"__proto__\" is not allowed"),
+            (DuplicateKey { key: key("a\n") }, "\"a\\n\" appears more than once"),
+            (NumberOutOfRange { offset: 7 }, "byte 7 is too large"),
+        ];
+        for (error, fragment) in cases {
+            assert!(error.to_string().contains(fragment), "{error}");
+        }
+    }
+
+    #[test]
+    fn only_four_whitespace_characters() {
+        rejects("\u{c}1 | \u{a0}1 | [1,\u{b}2] | 1\u{feff}");
+    }
+}

@@ -1,0 +1,71 @@
+//! The store contract: the few operations the invariants need, each atomic in the store.
+//!
+//! * `insert_run` — insert a queued run unless an active run (queued or running) with the same scope and
+//!   dedup key exists; return that one instead. Atomic: two concurrent inserts never both succeed.
+//! * `get_run` — one run, only within its scope.
+//! * `commit` — compare-and-set: replace the run only if the stored version is `expected_version`, and
+//!   store the notifications in the same atomic step, skipping any whose id is already stored.
+//! * `list_runs`, `list_notifications`, `mark_notification_read` — scoped reads and the one notification
+//!   write a user makes.
+
+use super::error::Result;
+use super::ids::{Id, Scope};
+use super::notification::Notification;
+use super::run::{OperationRun, RunDraft, Status};
+use super::time::Millis;
+
+/// What `insert_run` did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inserted {
+    New(OperationRun),
+    /// An active run with the same scope and dedup key was there; nothing was inserted.
+    Existing(OperationRun),
+}
+
+/// A run change and what it emits, committed together or not at all.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Commit {
+    pub run: OperationRun,
+    pub expected_version: u64,
+    pub notifications: Vec<Notification>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunFilter {
+    /// Empty: any status.
+    pub statuses: Vec<Status>,
+    pub op_type: Option<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotificationFilter {
+    pub unread_only: bool,
+    pub limit: usize,
+}
+
+/// The persistence the engine runs over. Futures need not be `Send`: in WebAssembly everything is one thread.
+#[allow(async_fn_in_trait)]
+pub trait Store {
+    async fn insert_run(&self, draft: &RunDraft) -> Result<Inserted>;
+    async fn get_run(&self, scope: &Scope, id: &Id) -> Result<Option<OperationRun>>;
+    /// `Ok(false)` when the stored version is not `expected_version` (another writer won).
+    async fn commit(&self, commit: &Commit) -> Result<bool>;
+    /// Newest first.
+    async fn list_runs(&self, scope: &Scope, filter: &RunFilter) -> Result<Vec<OperationRun>>;
+    /// Newest first.
+    async fn list_notifications(
+        &self,
+        scope: &Scope,
+        user_id: &Id,
+        filter: &NotificationFilter,
+    ) -> Result<Vec<Notification>>;
+    /// Sets `read_at` if unset; returns the notification, or `None` if the user has none with this id in scope.
+    async fn mark_notification_read(
+        &self,
+        scope: &Scope,
+        user_id: &Id,
+        id: &str,
+        read_at: Millis,
+    ) -> Result<Option<Notification>>;
+}

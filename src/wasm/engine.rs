@@ -1,0 +1,179 @@
+//! `RawEngine`: the engine object the JS wrapper holds. Each method takes one JSON text of arguments and
+//! returns the JSON text of its result — synchronously, or as a Promise when a host store awaited.
+
+use super::clock::JsClock;
+use super::drive::drive;
+use super::error::to_js_error;
+use super::host_store::HostStore;
+use crate::domain::config::Config;
+use crate::domain::engine::{write_list, Engine};
+use crate::domain::error::{EngineError, Result};
+use crate::domain::ids::{Id, Scope};
+use crate::domain::json::{self, Json};
+use crate::domain::memory::MemoryStore;
+use crate::domain::notification::Notification;
+use crate::domain::request::{decode_notification_filter, decode_run_filter, RunUpdate, StartRequest};
+use crate::domain::run::OperationRun;
+use crate::domain::store::Store;
+use crate::domain::time::Clock;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+enum Backend {
+    Embedded(Rc<Engine<MemoryStore, JsClock>>),
+    Host(Rc<Engine<HostStore, JsClock>>),
+}
+
+#[wasm_bindgen]
+pub struct RawEngine {
+    backend: Backend,
+}
+
+/// Calls `$method` with a clone of whichever engine backs this one; the futures differ in type, the code not.
+macro_rules! on_backend {
+    ($self:ident, $method:ident, $input:ident) => {
+        match &$self.backend {
+            Backend::Embedded(e) => drive($method(Rc::clone(e), $input)),
+            Backend::Host(e) => drive($method(Rc::clone(e), $input)),
+        }
+    };
+}
+
+#[wasm_bindgen]
+impl RawEngine {
+    /// `options` is the JSON of the engine options without `store` and `clock`, which come as values.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str, store: JsValue, clock: JsValue) -> std::result::Result<RawEngine, JsValue> {
+        let build = || -> Result<RawEngine> {
+            let config = Config::decode(&parse(options, &Config::default())?)?;
+            let clock = JsClock::from_option(clock)?;
+            let backend = if store.is_undefined() || store.is_null() {
+                Backend::Embedded(Rc::new(Engine::new(MemoryStore::new(), clock, config)))
+            } else {
+                Backend::Host(Rc::new(Engine::new(HostStore::new(store)?, clock, config)))
+            };
+            Ok(RawEngine { backend })
+        };
+        build().map_err(|e| to_js_error(&e))
+    }
+
+    /// True when the runs live inside this engine (no host store).
+    #[wasm_bindgen(js_name = isEmbedded)]
+    pub fn is_embedded(&self) -> bool {
+        matches!(self.backend, Backend::Embedded(_))
+    }
+
+    #[wasm_bindgen(js_name = startRun)]
+    pub fn start_run(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+        on_backend!(self, start_run, input)
+    }
+
+    /// `input`: `[scope, id, update]`.
+    #[wasm_bindgen(js_name = updateRun)]
+    pub fn update_run(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+        on_backend!(self, update_run, input)
+    }
+
+    /// `input`: `[scope, id]`.
+    #[wasm_bindgen(js_name = getRun)]
+    pub fn get_run(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+        on_backend!(self, get_run, input)
+    }
+
+    /// `input`: `[scope, filter]`.
+    #[wasm_bindgen(js_name = listRuns)]
+    pub fn list_runs(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+        on_backend!(self, list_runs, input)
+    }
+
+    /// `input`: `[scope, user_id, filter]`.
+    #[wasm_bindgen(js_name = listNotifications)]
+    pub fn list_notifications(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+        on_backend!(self, list_notifications, input)
+    }
+
+    /// `input`: `[scope, user_id, notification_id]`.
+    #[wasm_bindgen(js_name = markNotificationRead)]
+    pub fn mark_notification_read(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+        on_backend!(self, mark_notification_read, input)
+    }
+}
+
+/// Parses argument text with the engine's limits; a parse error is the caller's input error.
+pub fn parse(text: &str, config: &Config) -> Result<Json> {
+    json::parse(text, config.json).map_err(|e| EngineError::input(e.to_string()))
+}
+
+/// Splits an argument array into exactly `N` values (missing trailing arguments are `null`).
+pub fn args<const N: usize>(value: &Json, what: &str) -> Result<[Json; N]> {
+    let items =
+        value.as_array().ok_or_else(|| EngineError::input(format!("{what}: arguments must be an array")))?;
+    if items.len() > N {
+        return Err(EngineError::input(format!("{what} takes at most {N} arguments, got {}", items.len())));
+    }
+    Ok(std::array::from_fn(|i| items.get(i).cloned().unwrap_or(Json::Null)))
+}
+
+fn run_id(value: &Json) -> Result<Id> {
+    Id::decode(value, "run id")
+}
+
+fn user_id(value: &Json) -> Result<Id> {
+    Id::decode(value, "user_id")
+}
+
+async fn start_run<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) -> Result<String> {
+    let request = StartRequest::decode(&parse(&input, &engine.config)?, &engine.config)?;
+    let started = engine.start_run(request).await?;
+    let mut out = String::with_capacity(768);
+    started.write(&mut out, &engine.config);
+    Ok(out)
+}
+
+async fn update_run<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) -> Result<String> {
+    let [scope, id, update] = args::<3>(&parse(&input, &engine.config)?, "updateRun")?;
+    let scope = Scope::decode(&scope, "scope")?;
+    let update = RunUpdate::decode(&update, &engine.config)?;
+    let updated = engine.update_run(&scope, &run_id(&id)?, &update).await?;
+    let mut out = String::with_capacity(1024);
+    updated.write(&mut out);
+    Ok(out)
+}
+
+async fn get_run<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) -> Result<String> {
+    let [scope, id] = args::<2>(&parse(&input, &engine.config)?, "getRun")?;
+    let run = engine.get_run(&Scope::decode(&scope, "scope")?, &run_id(&id)?).await?;
+    Ok(run.to_json_text())
+}
+
+async fn list_runs<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) -> Result<String> {
+    let [scope, filter] = args::<2>(&parse(&input, &engine.config)?, "listRuns")?;
+    let runs = engine.list_runs(&Scope::decode(&scope, "scope")?, &decode_run_filter(&filter)?).await?;
+    let mut out = String::with_capacity(512 * runs.len() + 2);
+    write_list(&mut out, &runs, OperationRun::write);
+    Ok(out)
+}
+
+async fn list_notifications<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) -> Result<String> {
+    let [scope, user, filter] = args::<3>(&parse(&input, &engine.config)?, "listNotifications")?;
+    let list = engine
+        .list_notifications(
+            &Scope::decode(&scope, "scope")?,
+            &user_id(&user)?,
+            &decode_notification_filter(&filter)?,
+        )
+        .await?;
+    let mut out = String::with_capacity(512 * list.len() + 2);
+    write_list(&mut out, &list, Notification::write);
+    Ok(out)
+}
+
+async fn mark_notification_read<S: Store, C: Clock>(
+    engine: Rc<Engine<S, C>>,
+    input: String,
+) -> Result<String> {
+    let [scope, user, id] = args::<3>(&parse(&input, &engine.config)?, "markNotificationRead")?;
+    let id = id.as_str().ok_or_else(|| EngineError::input("notification id must be a string"))?;
+    let n = engine.mark_notification_read(&Scope::decode(&scope, "scope")?, &user_id(&user)?, id).await?;
+    Ok(n.to_json_text())
+}

@@ -1,0 +1,141 @@
+//! The decisions as synchronous pure functions over plain data, for optimistic UI: the same code the
+//! engine runs, with no store.
+
+use super::engine::{args, parse};
+use super::error::to_js_error;
+use crate::domain::config::Config;
+use crate::domain::error::{EngineError, Result};
+use crate::domain::ids::{Id, Scope};
+use crate::domain::json::Json;
+use crate::domain::request::{RunUpdate, StartRequest};
+use crate::domain::run::{Outcome, Status};
+use crate::domain::sanitize::counts::sanitize_counts;
+use crate::domain::sanitize::failures::{sanitize_failures, write_failures};
+use crate::domain::start::{find_duplicate, toast, write_event, write_toast};
+use crate::domain::transition::decide;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    /// The default configuration, decoded once: pure checks without options are on the hot path.
+    static DEFAULT_CONFIG: Rc<Config> = Rc::new(Config::default());
+}
+
+/// The configuration for a pure call: the defaults, or `options` (engine option JSON) when given.
+fn config_of(options: &Json) -> Result<Rc<Config>> {
+    match options {
+        Json::Null => Ok(DEFAULT_CONFIG.with(Rc::clone)),
+        o => Config::decode(o).map(Rc::new),
+    }
+}
+
+fn run_sync(f: impl FnOnce() -> Result<String>) -> std::result::Result<String, JsValue> {
+    f().map_err(|e| to_js_error(&e))
+}
+
+/// `input`: `[run_id, status, outcome, user_id, update, options]`, the run's fields the rules read.
+/// Returns `{"ok":true,status,outcome,completes,repeats,notifies}` or `{"ok":false,"code","message"}`;
+/// throws only when the run itself is not readable.
+#[wasm_bindgen(js_name = checkUpdate)]
+pub fn check_update(input: &str) -> std::result::Result<String, JsValue> {
+    run_sync(|| {
+        let [id, status, outcome, user, update, options] =
+            args::<6>(&parse(input, &Config::default())?, "checkUpdate")?;
+        let config = config_of(&options)?;
+        let id = Id::decode(&id, "run.id").unwrap_or(Id::Str("(unsaved)".to_string()));
+        let status = status
+            .as_str()
+            .and_then(Status::parse)
+            .ok_or_else(|| EngineError::input("run.status must be queued, running or completed"))?;
+        let outcome = match outcome {
+            Json::Null => None,
+            o => Some(o.as_str().and_then(Outcome::parse).ok_or_else(|| {
+                EngineError::input(
+                    "run.outcome must be null or succeeded, partially_succeeded, failed, cancelled",
+                )
+            })?),
+        };
+        let has_user = !user.is_null();
+        let verdict = RunUpdate::decode(&update, &config).and_then(|u| decide(&id, status, outcome, &u));
+        Ok(match verdict {
+            Ok(v) => format!(
+                r#"{{"ok":true,"status":"{}","outcome":{},"completes":{},"repeats":{},"notifies":{}}}"#,
+                v.status.as_str(),
+                v.outcome.map_or("null".to_string(), |o| format!("\"{}\"", o.as_str())),
+                v.completes,
+                v.repeats_completion,
+                v.completes && has_user
+            ),
+            Err(e) => {
+                let mut out = format!(r#"{{"ok":false,"code":"{}","message":"#, e.code());
+                crate::domain::json::write_str(&mut out, &e.to_string());
+                out.push('}');
+                out
+            }
+        })
+    })
+}
+
+/// `input`: `[request, [[workspace_id, tenant_id, status, dedup_key], …], options]`.
+/// Returns `{"index": n | null, "toast": …, "event": …}`: the active duplicate's position, if any.
+#[wasm_bindgen(js_name = planStart)]
+pub fn plan_start(input: &str) -> std::result::Result<String, JsValue> {
+    run_sync(|| {
+        let [request, active, options] = args::<3>(&parse(input, &Config::default())?, "planStart")?;
+        let config = config_of(&options)?;
+        let request = StartRequest::decode(&request, &config)?;
+        let rows =
+            active.as_array().ok_or_else(|| EngineError::input("planStart: activeRuns must be an array"))?;
+        let mut keys = Vec::with_capacity(rows.len());
+        for row in rows {
+            let [ws, tenant, status, key] = args::<4>(row, "planStart run")?;
+            let (Ok(workspace_id), Ok(tenant_id), Some(status), Some(key)) = (
+                Id::decode(&ws, "run.workspace_id"),
+                Id::decode(&tenant, "run.tenant_id"),
+                status.as_str().and_then(Status::parse),
+                key.as_str().map(str::to_string),
+            ) else {
+                return Err(EngineError::input(
+                    "planStart: every active run needs workspace_id, tenant_id, status and dedup_key",
+                ));
+            };
+            keys.push((Scope { workspace_id, tenant_id }, status, key));
+        }
+        let index = find_duplicate(keys.iter().map(|(s, st, k)| (s, *st, k.as_str())), &request);
+        let deduped = index.is_some();
+        let mut out = String::with_capacity(512);
+        out.push_str("{\"index\":");
+        out.push_str(&index.map_or("null".to_string(), |i| i.to_string()));
+        out.push_str(",\"dedup_key\":");
+        crate::domain::json::write_str(&mut out, &request.dedup_key);
+        out.push_str(",\"toast\":");
+        write_toast(&mut out, &toast(&config.label(&request.op_type), deduped), None);
+        out.push_str(",\"event\":");
+        let status = index.and_then(|i| keys.get(i)).map_or(Status::Queued, |(_, s, _)| *s);
+        write_event(&mut out, None, &request.scope, &request.op_type, status, deduped);
+        out.push('}');
+        Ok(out)
+    })
+}
+
+/// `input`: `[value, options]`.
+#[wasm_bindgen(js_name = sanitizeSummaryCounts)]
+pub fn sanitize_summary_counts(input: &str) -> std::result::Result<String, JsValue> {
+    run_sync(|| {
+        let [value, options] = args::<2>(&parse(input, &Config::default())?, "sanitizeSummaryCounts")?;
+        let mut out = String::new();
+        sanitize_counts(&value, &config_of(&options)?.summary_keys)?.write(&mut out);
+        Ok(out)
+    })
+}
+
+/// `input`: `[value, options]`.
+#[wasm_bindgen(js_name = sanitizeFailureSummary)]
+pub fn sanitize_failure_summary(input: &str) -> std::result::Result<String, JsValue> {
+    run_sync(|| {
+        let [value, options] = args::<2>(&parse(input, &Config::default())?, "sanitizeFailureSummary")?;
+        let mut out = String::new();
+        write_failures(&mut out, &sanitize_failures(&value, config_of(&options)?.failures)?);
+        Ok(out)
+    })
+}
