@@ -45,9 +45,11 @@ pub fn decide(run_id: &Id, status: Status, outcome: Option<Outcome>, update: &Ru
         return Ok(keep);
     };
     let target_outcome = match (target, update.outcome) {
-        (Status::Completed, None) => return Err(EngineError::OutcomeRequired(format!(
+        (Status::Completed, None) => {
+            return Err(EngineError::OutcomeRequired(format!(
             "completing run {run_id} needs an outcome: succeeded, partially_succeeded, failed or cancelled"
-        ))),
+        )))
+        }
         (_, o) => o,
     };
     match (status, target) {

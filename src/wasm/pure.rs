@@ -6,7 +6,7 @@ use super::error::to_js_error;
 use crate::domain::config::Config;
 use crate::domain::error::{EngineError, Result};
 use crate::domain::ids::{Id, Scope};
-use crate::domain::json::Json;
+use crate::domain::json::{write_str, Json};
 use crate::domain::request::{RunUpdate, StartRequest};
 use crate::domain::run::{Outcome, Status};
 use crate::domain::sanitize::counts::sanitize_counts;
@@ -68,7 +68,7 @@ pub fn check_update(input: &str) -> std::result::Result<String, JsValue> {
             ),
             Err(e) => {
                 let mut out = format!(r#"{{"ok":false,"code":"{}","message":"#, e.code());
-                crate::domain::json::write_str(&mut out, &e.to_string());
+                write_str(&mut out, &e.to_string());
                 out.push('}');
                 out
             }
@@ -76,8 +76,8 @@ pub fn check_update(input: &str) -> std::result::Result<String, JsValue> {
     })
 }
 
-/// `input`: `[request, [[workspace_id, tenant_id, status, dedup_key], …], options]`.
-/// Returns `{"index": n | null, "toast": …, "event": …}`: the active duplicate's position, if any.
+/// `input`: `[request, [[id, workspace_id, tenant_id, status, dedup_key], …], options]`.
+/// Returns `{"index": n | null, "dedup_key", "toast", "event"}`: the active duplicate's position, if any.
 #[wasm_bindgen(js_name = planStart)]
 pub fn plan_start(input: &str) -> std::result::Result<String, JsValue> {
     run_sync(|| {
@@ -86,35 +86,50 @@ pub fn plan_start(input: &str) -> std::result::Result<String, JsValue> {
         let request = StartRequest::decode(&request, &config)?;
         let rows =
             active.as_array().ok_or_else(|| EngineError::input("planStart: activeRuns must be an array"))?;
-        let mut keys = Vec::with_capacity(rows.len());
-        for row in rows {
-            let [ws, tenant, status, key] = args::<4>(row, "planStart run")?;
-            let (Ok(workspace_id), Ok(tenant_id), Some(status), Some(key)) = (
-                Id::decode(&ws, "run.workspace_id"),
-                Id::decode(&tenant, "run.tenant_id"),
-                status.as_str().and_then(Status::parse),
-                key.as_str().map(str::to_string),
-            ) else {
-                return Err(EngineError::input(
-                    "planStart: every active run needs workspace_id, tenant_id, status and dedup_key",
-                ));
-            };
-            keys.push((Scope { workspace_id, tenant_id }, status, key));
-        }
-        let index = find_duplicate(keys.iter().map(|(s, st, k)| (s, *st, k.as_str())), &request);
-        let deduped = index.is_some();
+        let runs = rows.iter().map(decode_active_row).collect::<Result<Vec<_>>>()?;
+        let index = find_duplicate(runs.iter().map(|r| (&r.scope, r.status, r.dedup_key.as_str())), &request);
+        let duplicate = index.and_then(|i| runs.get(i));
         let mut out = String::with_capacity(512);
         out.push_str("{\"index\":");
         out.push_str(&index.map_or("null".to_string(), |i| i.to_string()));
         out.push_str(",\"dedup_key\":");
-        crate::domain::json::write_str(&mut out, &request.dedup_key);
+        write_str(&mut out, &request.dedup_key);
         out.push_str(",\"toast\":");
-        write_toast(&mut out, &toast(&config.label(&request.op_type), deduped), None);
+        let run_id = duplicate.and_then(|r| r.id.as_ref());
+        write_toast(&mut out, &toast(&config.label(&request.op_type), duplicate.is_some()), run_id);
         out.push_str(",\"event\":");
-        let status = index.and_then(|i| keys.get(i)).map_or(Status::Queued, |(_, s, _)| *s);
-        write_event(&mut out, None, &request.scope, &request.op_type, status, deduped);
+        let status = duplicate.map_or(Status::Queued, |r| r.status);
+        write_event(&mut out, run_id, &request.scope, &request.op_type, status, duplicate.is_some());
         out.push('}');
         Ok(out)
+    })
+}
+
+/// The fields of a run the dedup rule reads; `id` may be missing (a run not yet saved).
+struct ActiveRow {
+    id: Option<Id>,
+    scope: Scope,
+    status: Status,
+    dedup_key: String,
+}
+
+fn decode_active_row(row: &Json) -> Result<ActiveRow> {
+    let [id, ws, tenant, status, key] = args::<5>(row, "planStart run")?;
+    let (Ok(workspace_id), Ok(tenant_id), Some(status), Some(key)) = (
+        Id::decode(&ws, "run.workspace_id"),
+        Id::decode(&tenant, "run.tenant_id"),
+        status.as_str().and_then(Status::parse),
+        key.as_str(),
+    ) else {
+        return Err(EngineError::input(
+            "planStart: every run in activeRuns needs workspace_id, tenant_id, status and dedup_key",
+        ));
+    };
+    Ok(ActiveRow {
+        id: Id::decode(&id, "run.id").ok(),
+        scope: Scope { workspace_id, tenant_id },
+        status,
+        dedup_key: key.to_string(),
     })
 }
 

@@ -1,0 +1,263 @@
+// The public API: a typed JavaScript face over the WebAssembly engine. It converts and delegates —
+// every rule lives in Rust. Arguments cross as one JSON text per call and results come back as JSON
+// text parsed with the native JSON.parse, which is much cheaper than building objects field by field.
+
+import {
+  RawEngine,
+  checkUpdate as rawCheckUpdate,
+  planStart as rawPlanStart,
+  sanitizeFailureSummary as rawSanitizeFailureSummary,
+  sanitizeSummaryCounts as rawSanitizeSummaryCounts,
+} from '../dist/glue/ops_ux_engine.js';
+
+/** Every code an OpsUxError can carry. */
+export const ERROR_CODES = Object.freeze([
+  'E_INVALID_TRANSITION',
+  'E_OUTCOME_REQUIRED',
+  'E_NOT_FOUND',
+  'E_CONFLICT',
+  'E_INVALID_INPUT',
+  'E_STORE',
+]);
+
+/** The methods a host store implements (see the README and index.d.ts). */
+export const STORE_METHODS = Object.freeze([
+  'insertRun',
+  'getRun',
+  'commitRun',
+  'listRuns',
+  'listNotifications',
+  'markNotificationRead',
+]);
+
+export const RUN_ENQUEUED = 'run-enqueued';
+
+/** Every refusal of the engine: an Error with a stable `code`. */
+export class OpsUxError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'OpsUxError';
+    this.code = code;
+  }
+}
+
+/** The engine's errors arrive as plain Errors with a code; give them their class. */
+function toOpsUxError(e) {
+  if (e instanceof OpsUxError) return e;
+  if (e instanceof Error && e.name === 'OpsUxError' && ERROR_CODES.includes(e.code)) {
+    return new OpsUxError(e.code, e.message);
+  }
+  return e;
+}
+
+function invalid(message) {
+  return new OpsUxError('E_INVALID_INPUT', message);
+}
+
+/** JSON text of `value`; what JSON cannot carry (BigInt, cycles, throwing getters) is an input error. */
+function stringify(value, what) {
+  let text;
+  try {
+    text = JSON.stringify(value);
+  } catch (e) {
+    throw invalid(`${what} cannot be read as JSON data: ${e?.message ?? e}`);
+  }
+  return text === undefined ? 'null' : text;
+}
+
+/** Calls a synchronous engine export, giving its errors their class. */
+function callPure(fn, text) {
+  try {
+    return JSON.parse(fn(text));
+  } catch (e) {
+    throw toOpsUxError(e);
+  }
+}
+
+/** Dispatches `run-enqueued` (or any) events as DOM CustomEvents on `target` (default: globalThis). */
+export function dispatchRunEvents(events, target = globalThis) {
+  if (!target || typeof target.dispatchEvent !== 'function') {
+    throw invalid('dispatchRunEvents needs an EventTarget');
+  }
+  for (const { name, detail } of events) {
+    target.dispatchEvent(new CustomEvent(name, { detail }));
+  }
+}
+
+/**
+ * Creates an engine over `options.store` (a host store object) or, by default, the embedded
+ * in-memory store inside the WebAssembly module.
+ */
+export async function createEngine(options = {}) {
+  if (options === null || typeof options !== 'object') {
+    throw invalid('createEngine options must be an object');
+  }
+  const { store, clock, dispatchEvents, eventTarget, ...config } = options;
+  if (dispatchEvents !== undefined && typeof dispatchEvents !== 'boolean') {
+    throw invalid('options.dispatchEvents must be a boolean');
+  }
+  if (eventTarget !== undefined && typeof eventTarget?.dispatchEvent !== 'function') {
+    throw invalid('options.eventTarget must be an EventTarget');
+  }
+  const configText = stringify(config, 'createEngine options');
+  let raw;
+  try {
+    raw = new RawEngine(configText, store ?? null, clock ?? null);
+  } catch (e) {
+    throw toOpsUxError(e);
+  }
+  // In a page, run-enqueued becomes a DOM event by default; elsewhere it is only returned.
+  const inPage = typeof window !== 'undefined' && typeof document !== 'undefined';
+  const dispatch = dispatchEvents ?? (eventTarget !== undefined || inPage);
+  const target = dispatch ? (eventTarget ?? globalThis) : null;
+  return new Engine(raw, configText, target);
+}
+
+/** An engine: the one gateway for starting and updating runs. Methods return Promises. */
+export class Engine {
+  #raw;
+  #options;
+  #target;
+
+  /** @internal use createEngine() */
+  constructor(raw, optionsText, target) {
+    this.#raw = raw;
+    this.#options = JSON.parse(optionsText);
+    this.#target = target;
+  }
+
+  /** True when runs live in the embedded in-memory store. */
+  get embedded() {
+    return this.#raw.isEmbedded();
+  }
+
+  startRun(request) {
+    return this.#call('startRun', () => stringify(request, 'startRun request'), (result) => {
+      if (this.#target) dispatchRunEvents(result.events, this.#target);
+      return result;
+    });
+  }
+
+  updateRun(scope, runId, update) {
+    return this.#call('updateRun', () => stringify([scope, runId, update], 'updateRun arguments'));
+  }
+
+  getRun(scope, runId) {
+    return this.#call('getRun', () => stringify([scope, runId], 'getRun arguments'));
+  }
+
+  listRuns(scope, filter) {
+    return this.#call('listRuns', () => stringify([scope, filter ?? null], 'listRuns arguments'));
+  }
+
+  listNotifications(scope, userId, filter) {
+    return this.#call('listNotifications', () =>
+      stringify([scope, userId, filter ?? null], 'listNotifications arguments'),
+    );
+  }
+
+  markNotificationRead(scope, userId, notificationId) {
+    return this.#call('markNotificationRead', () =>
+      stringify([scope, userId, notificationId], 'markNotificationRead arguments'),
+    );
+  }
+
+  /** `checkUpdate` with this engine's summary keys and limits. */
+  checkUpdate(run, update) {
+    return checkUpdate(run, update, this.#options);
+  }
+
+  /** `planStart` with this engine's labels and limits. */
+  planStart(activeRuns, request) {
+    return planStart(activeRuns, request, this.#options);
+  }
+
+  /** Releases the WebAssembly memory of this engine (and, for the embedded store, its runs). */
+  free() {
+    this.#raw.free();
+  }
+
+  [Symbol.dispose]() {
+    this.free();
+  }
+
+  #call(method, input, then) {
+    let out;
+    try {
+      out = this.#raw[method](input());
+    } catch (e) {
+      return Promise.reject(toOpsUxError(e));
+    }
+    const finish = (text) => {
+      const result = JSON.parse(text);
+      return then ? then(result) : result;
+    };
+    // The embedded store (and synchronous host stores) answer at once; async host stores give a Promise.
+    if (typeof out === 'string') {
+      try {
+        return Promise.resolve(finish(out));
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return out.then(finish, (e) => {
+      throw toOpsUxError(e);
+    });
+  }
+}
+
+function field(run, key) {
+  const value = run[key];
+  return value === undefined ? null : value;
+}
+
+/**
+ * Can `update` apply to `run`? The engine's own decision, with no store: for optimistic UI.
+ * Returns `{ok: true, status, outcome, completes, repeats, notifies}` or `{ok: false, error}`.
+ */
+export function checkUpdate(run, update, options) {
+  if (run === null || typeof run !== 'object') {
+    throw invalid('checkUpdate: run must be an object with status and outcome');
+  }
+  let fields;
+  try {
+    fields = [field(run, 'id'), field(run, 'status'), field(run, 'outcome'), field(run, 'user_id')];
+  } catch (e) {
+    throw invalid(`checkUpdate: run cannot be read: ${e?.message ?? e}`);
+  }
+  const verdict = callPure(rawCheckUpdate, stringify([...fields, update ?? null, options ?? null], 'checkUpdate arguments'));
+  return verdict.ok ? verdict : { ok: false, error: new OpsUxError(verdict.code, verdict.message) };
+}
+
+/**
+ * What would starting this operation do, given these active runs? Returns
+ * `{deduped, run, dedup_key, toast, events}` where `run` is the duplicate from `activeRuns`, or null.
+ */
+export function planStart(activeRuns, request, options) {
+  if (!Array.isArray(activeRuns)) {
+    throw invalid('planStart: activeRuns must be an array of runs');
+  }
+  let rows;
+  try {
+    rows = activeRuns.map((r) =>
+      r !== null && typeof r === 'object'
+        ? [field(r, 'id'), field(r, 'workspace_id'), field(r, 'tenant_id'), field(r, 'status'), field(r, 'dedup_key')]
+        : null,
+    );
+  } catch (e) {
+    throw invalid(`planStart: a run cannot be read: ${e?.message ?? e}`);
+  }
+  const plan = callPure(rawPlanStart, stringify([request, rows, options ?? null], 'planStart arguments'));
+  const run = plan.index === null ? null : activeRuns[plan.index];
+  return { deduped: run !== null, run, dedup_key: plan.dedup_key, toast: plan.toast, events: [plan.event] };
+}
+
+/** Keeps whitelisted keys with non-negative safe-integer values; drops everything else. */
+export function sanitizeSummaryCounts(value, options) {
+  return callPure(rawSanitizeSummaryCounts, stringify([value, options ?? null], 'summary_counts'));
+}
+
+/** Bounds the list, makes each message one line, redacts secrets, cuts long messages. */
+export function sanitizeFailureSummary(value, options) {
+  return callPure(rawSanitizeFailureSummary, stringify([value, options ?? null], 'failure_summary'));
+}
