@@ -2,7 +2,7 @@
 //! Decoded from the `createEngine` options (camelCase, as JavaScript writes them).
 
 use super::error::{EngineError, Result};
-use super::json::{Json, Limits};
+use super::json::{quote, Json, Limits};
 use super::sanitize::counts::DEFAULT_SUMMARY_KEYS;
 use super::sanitize::failures::FailureLimits;
 
@@ -61,7 +61,7 @@ impl Config {
                 "limits" => decode_limits(value, &mut config)?,
                 other => {
                     return Err(EngineError::input(format!(
-                        "unknown option {other:?}; expected store, clock, dispatchEvents, eventTarget, labels, strictTypes, summaryKeys or limits"
+                        "unknown option {}; expected store, clock, dispatchEvents, eventTarget, labels, strictTypes, summaryKeys or limits", quote(other)
                     )))
                 }
             }
@@ -78,7 +78,7 @@ impl Config {
         for (i, c) in op_type.chars().enumerate() {
             let c = if matches!(c, '.' | '_' | '-') { ' ' } else { c };
             if i == 0 {
-                label.extend(c.to_uppercase());
+                label.push(c.to_ascii_uppercase());
             } else {
                 label.push(c);
             }
@@ -90,12 +90,12 @@ impl Config {
     pub fn check_type(&self, op_type: &str) -> Result<()> {
         if !is_machine_name(op_type) {
             return Err(EngineError::input(format!(
-                "type must be a machine name such as \"inventory.sync\" (lowercase letters, digits, '.', '_', '-', starting with a letter, at most {MAX_TYPE_CHARS} characters), got {op_type:?}"
+                "type must be a machine name such as \"inventory.sync\" (lowercase letters, digits, '.', '_', '-', starting with a letter, at most {MAX_TYPE_CHARS} characters), got {}", quote(op_type)
             )));
         }
         if self.strict_types && !self.labels.iter().any(|(t, _)| t == op_type) {
             return Err(EngineError::input(format!(
-                "unknown operation type {op_type:?}: strictTypes is on and it has no label in options.labels"
+                "unknown operation type {}: strictTypes is on and it has no label in options.labels", quote(op_type)
             )));
         }
         Ok(())
@@ -120,7 +120,7 @@ fn decode_labels(value: &Json) -> Result<Vec<(String, String)>> {
         .map(|(t, label)| {
             if !is_machine_name(t) {
                 return Err(EngineError::input(format!(
-                    "options.labels: {t:?} is not an operation type name"
+                    "options.labels: {} is not an operation type name", quote(t)
                 )));
             }
             match label.as_str() {
@@ -128,7 +128,7 @@ fn decode_labels(value: &Json) -> Result<Vec<(String, String)>> {
                     Ok((t.clone(), l.trim().to_string()))
                 }
                 _ => Err(EngineError::input(format!(
-                    "options.labels[{t:?}] must be a non-empty string of at most 80 characters"
+                    "options.labels[{}] must be a non-empty string of at most 80 characters", quote(t)
                 ))),
             }
         })
@@ -161,7 +161,7 @@ fn decode_limits(value: &Json, config: &mut Config) -> Result<()> {
             "maxIdentityBytes" => (&mut config.max_identity_bytes, (1, 4096)),
             other => {
                 return Err(EngineError::input(format!(
-                    "unknown limit {other:?}; expected maxFailures, maxMessageLength, maxContextBytes or maxIdentityBytes"
+                    "unknown limit {}; expected maxFailures, maxMessageLength, maxContextBytes or maxIdentityBytes", quote(other)
                 )))
             }
         };

@@ -4,7 +4,7 @@
 use super::config::Config;
 use super::error::{EngineError, Result};
 use super::ids::{Id, Scope};
-use super::json::write_str;
+use super::json::{quote, write_str};
 use super::notification::Notification;
 use super::request::{RunUpdate, StartRequest};
 use super::run::{OperationRun, RunDraft, Status};
@@ -147,7 +147,7 @@ impl<S: Store, C: Clock> Engine<S, C> {
     ) -> Result<Notification> {
         let now = self.clock.now()?;
         let n = self.store.mark_notification_read(scope, user_id, id, now).await?.ok_or_else(|| {
-            EngineError::NotFound(format!("user {user_id} has no notification {id:?} in this scope"))
+            EngineError::NotFound(format!("user {user_id} has no notification {} in this scope", quote(id)))
         })?;
         if n.scope != *scope || n.notifiable_id != *user_id || n.id != id {
             return Err(EngineError::store("the store's markNotificationRead returned another notification"));

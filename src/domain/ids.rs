@@ -23,7 +23,7 @@ impl Id {
             Json::Number(n) => {
                 if n.fract() != 0.0 || n.abs() > MAX_SAFE_INTEGER {
                     return Err(EngineError::input(format!(
-                        "{what} must be a safe integer or a string, got {n}"
+                        "{what} must be a safe integer or a string, got a number out of range or with a fraction"
                     )));
                 }
                 // Exact: integral and within ±2^53 (checked above).
@@ -64,7 +64,7 @@ impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Id::Int(n) => write!(f, "{n}"),
-            Id::Str(s) => write!(f, "{s:?}"),
+            Id::Str(s) => f.write_str(&super::json::quote(s)),
         }
     }
 }

@@ -47,7 +47,7 @@ pub enum JsonError {
     Syntax { offset: usize, expected: &'static str },
     #[error("the object key \"{key}\" is not allowed")]
     ForbiddenKey { key: String },
-    #[error("the object key {key:?} appears more than once in the same object")]
+    #[error("the object key {} appears more than once in the same object", quote(key))]
     DuplicateKey { key: String },
     #[error("the number at byte {offset} is too large to represent")]
     NumberOutOfRange { offset: usize },
@@ -513,6 +513,13 @@ pub fn write_str(out: &mut String, s: &str) {
 /// `0`); other finite numbers print in the shortest form that reads back to the same `f64`,
 /// with an exponent (`1e21`, `1e-7`) where JavaScript would use one. Non-finite prints `null`,
 /// as `JSON.stringify` does.
+/// `s` as a JSON string literal, for error messages (cheaper in the `.wasm` than `{:?}`).
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_str(&mut out, s);
+    out
+}
+
 pub fn write_f64(out: &mut String, n: f64) {
     const TWO_POW_53: f64 = 9_007_199_254_740_992.0;
     if !n.is_finite() {

@@ -3,7 +3,7 @@
 use super::config::Config;
 use super::error::{EngineError, Result};
 use super::ids::{Id, Scope};
-use super::json::Json;
+use super::json::{quote, Json};
 use super::run::{Outcome, Status};
 use super::sanitize::counts::{sanitize_counts, SummaryCounts};
 use super::sanitize::failures::{sanitize_failures, FailureEntry};
@@ -47,7 +47,8 @@ fn object<'a>(value: &'a Json, what: &str, allowed: &[&str]) -> Result<&'a [(Str
         .ok_or_else(|| EngineError::input(format!("{what} must be an object, got {}", value.type_name())))?;
     if let Some((key, _)) = fields.iter().find(|(k, _)| !allowed.contains(&k.as_str())) {
         return Err(EngineError::input(format!(
-            "{what} has an unknown field {key:?}; allowed: {}",
+            "{what} has an unknown field {}; allowed: {}",
+            quote(key),
             allowed.join(", ")
         )));
     }

@@ -1,7 +1,7 @@
 //! The record: an OperationRun, with the seed's snake_case field names (it mirrors `operation_runs`).
 
 use super::ids::{write_optional_id, Id, Scope, MAX_SAFE_INTEGER};
-use super::json::{write_str, Json};
+use super::json::{quote, write_str, Json};
 use super::sanitize::counts::SummaryCounts;
 use super::sanitize::failures::{decode_stored_failures, write_failures, FailureEntry};
 use super::time::{format_rfc3339, parse_rfc3339, Millis};
@@ -145,7 +145,7 @@ impl OperationRun {
         };
         let time = |key: &str| {
             let t = text(key)?;
-            parse_rfc3339(&t).ok_or_else(|| format!("run.{key} is not an RFC 3339 timestamp: {t:?}"))
+            parse_rfc3339(&t).ok_or_else(|| format!("run.{key} is not an RFC 3339 timestamp: {}", quote(&t)))
         };
         let optional_time = |key: &str| match value.get(key) {
             None | Some(Json::Null) => Ok(None),

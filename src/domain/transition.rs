@@ -31,7 +31,7 @@ pub fn decide(run_id: &Id, status: Status, outcome: Option<Outcome>, update: &Ru
     if let (Some(o), target) = (update.outcome, update.status) {
         if target != Some(Status::Completed) {
             return Err(EngineError::input(format!(
-                "outcome {:?} needs status \"completed\" in the same update",
+                "outcome \"{}\" needs status \"completed\" in the same update",
                 o.as_str()
             )));
         }

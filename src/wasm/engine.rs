@@ -1,6 +1,7 @@
 //! `RawEngine`: the engine object the JS wrapper holds. Each method takes one JSON text of arguments and
 //! returns the JSON text of its result — synchronously, or as a Promise when a host store awaited.
 
+use super::backend::Backend;
 use super::clock::JsClock;
 use super::drive::drive;
 use super::error::to_js_error;
@@ -14,29 +15,16 @@ use crate::domain::memory::MemoryStore;
 use crate::domain::notification::Notification;
 use crate::domain::request::{decode_notification_filter, decode_run_filter, RunUpdate, StartRequest};
 use crate::domain::run::OperationRun;
-use crate::domain::store::Store;
-use crate::domain::time::Clock;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-enum Backend {
-    Embedded(Rc<Engine<MemoryStore, JsClock>>),
-    Host(Rc<Engine<HostStore, JsClock>>),
-}
+type JsEngine = Engine<Backend, JsClock>;
 
+/// Shared with every call in flight: a call to a host store keeps the engine alive while it awaits,
+/// and nothing in it is borrowed mutably across an await (the embedded store borrows only inside a method).
 #[wasm_bindgen]
 pub struct RawEngine {
-    backend: Backend,
-}
-
-/// Calls `$method` with a clone of whichever engine backs this one; the futures differ in type, the code not.
-macro_rules! on_backend {
-    ($self:ident, $method:ident, $input:ident) => {
-        match &$self.backend {
-            Backend::Embedded(e) => drive($method(Rc::clone(e), $input)),
-            Backend::Host(e) => drive($method(Rc::clone(e), $input)),
-        }
-    };
+    engine: Rc<JsEngine>,
 }
 
 #[wasm_bindgen]
@@ -48,11 +36,11 @@ impl RawEngine {
             let config = Config::decode(&parse(options, &Config::default())?)?;
             let clock = JsClock::from_option(clock)?;
             let backend = if store.is_undefined() || store.is_null() {
-                Backend::Embedded(Rc::new(Engine::new(MemoryStore::new(), clock, config)))
+                Backend::Embedded(MemoryStore::new())
             } else {
-                Backend::Host(Rc::new(Engine::new(HostStore::new(store)?, clock, config)))
+                Backend::Host(HostStore::new(store)?)
             };
-            Ok(RawEngine { backend })
+            Ok(RawEngine { engine: Rc::new(Engine::new(backend, clock, config)) })
         };
         build().map_err(|e| to_js_error(&e))
     }
@@ -60,42 +48,42 @@ impl RawEngine {
     /// True when the runs live inside this engine (no host store).
     #[wasm_bindgen(js_name = isEmbedded)]
     pub fn is_embedded(&self) -> bool {
-        matches!(self.backend, Backend::Embedded(_))
+        matches!(self.engine.store, Backend::Embedded(_))
     }
 
     #[wasm_bindgen(js_name = startRun)]
     pub fn start_run(&self, input: String) -> std::result::Result<JsValue, JsValue> {
-        on_backend!(self, start_run, input)
+        drive(start_run(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[scope, id, update]`.
     #[wasm_bindgen(js_name = updateRun)]
     pub fn update_run(&self, input: String) -> std::result::Result<JsValue, JsValue> {
-        on_backend!(self, update_run, input)
+        drive(update_run(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[scope, id]`.
     #[wasm_bindgen(js_name = getRun)]
     pub fn get_run(&self, input: String) -> std::result::Result<JsValue, JsValue> {
-        on_backend!(self, get_run, input)
+        drive(get_run(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[scope, filter]`.
     #[wasm_bindgen(js_name = listRuns)]
     pub fn list_runs(&self, input: String) -> std::result::Result<JsValue, JsValue> {
-        on_backend!(self, list_runs, input)
+        drive(list_runs(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[scope, user_id, filter]`.
     #[wasm_bindgen(js_name = listNotifications)]
     pub fn list_notifications(&self, input: String) -> std::result::Result<JsValue, JsValue> {
-        on_backend!(self, list_notifications, input)
+        drive(list_notifications(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[scope, user_id, notification_id]`.
     #[wasm_bindgen(js_name = markNotificationRead)]
     pub fn mark_notification_read(&self, input: String) -> std::result::Result<JsValue, JsValue> {
-        on_backend!(self, mark_notification_read, input)
+        drive(mark_notification_read(Rc::clone(&self.engine), input))
     }
 }
 
@@ -122,7 +110,7 @@ fn user_id(value: &Json) -> Result<Id> {
     Id::decode(value, "user_id")
 }
 
-async fn start_run<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) -> Result<String> {
+async fn start_run(engine: Rc<JsEngine>, input: String) -> Result<String> {
     let request = StartRequest::decode(&parse(&input, &engine.config)?, &engine.config)?;
     let started = engine.start_run(request).await?;
     let mut out = String::with_capacity(768);
@@ -130,7 +118,7 @@ async fn start_run<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) 
     Ok(out)
 }
 
-async fn update_run<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) -> Result<String> {
+async fn update_run(engine: Rc<JsEngine>, input: String) -> Result<String> {
     let [scope, id, update] = args::<3>(&parse(&input, &engine.config)?, "updateRun")?;
     let scope = Scope::decode(&scope, "scope")?;
     let update = RunUpdate::decode(&update, &engine.config)?;
@@ -140,13 +128,13 @@ async fn update_run<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String)
     Ok(out)
 }
 
-async fn get_run<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) -> Result<String> {
+async fn get_run(engine: Rc<JsEngine>, input: String) -> Result<String> {
     let [scope, id] = args::<2>(&parse(&input, &engine.config)?, "getRun")?;
     let run = engine.get_run(&Scope::decode(&scope, "scope")?, &run_id(&id)?).await?;
     Ok(run.to_json_text())
 }
 
-async fn list_runs<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) -> Result<String> {
+async fn list_runs(engine: Rc<JsEngine>, input: String) -> Result<String> {
     let [scope, filter] = args::<2>(&parse(&input, &engine.config)?, "listRuns")?;
     let runs = engine.list_runs(&Scope::decode(&scope, "scope")?, &decode_run_filter(&filter)?).await?;
     let mut out = String::with_capacity(512 * runs.len() + 2);
@@ -154,7 +142,7 @@ async fn list_runs<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) 
     Ok(out)
 }
 
-async fn list_notifications<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input: String) -> Result<String> {
+async fn list_notifications(engine: Rc<JsEngine>, input: String) -> Result<String> {
     let [scope, user, filter] = args::<3>(&parse(&input, &engine.config)?, "listNotifications")?;
     let list = engine
         .list_notifications(
@@ -168,10 +156,7 @@ async fn list_notifications<S: Store, C: Clock>(engine: Rc<Engine<S, C>>, input:
     Ok(out)
 }
 
-async fn mark_notification_read<S: Store, C: Clock>(
-    engine: Rc<Engine<S, C>>,
-    input: String,
-) -> Result<String> {
+async fn mark_notification_read(engine: Rc<JsEngine>, input: String) -> Result<String> {
     let [scope, user, id] = args::<3>(&parse(&input, &engine.config)?, "markNotificationRead")?;
     let id = id.as_str().ok_or_else(|| EngineError::input("notification id must be a string"))?;
     let n = engine.mark_notification_read(&Scope::decode(&scope, "scope")?, &user_id(&user)?, id).await?;

@@ -4,6 +4,7 @@
 //! arguments and parses results with the engine's native `JSON`, which is far cheaper than building
 //! objects field by field across the boundary.
 
+mod backend;
 mod clock;
 mod drive;
 mod engine;

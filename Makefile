@@ -1,0 +1,35 @@
+# The two commands of the README are `make start` and `make test`; each installs what it needs.
+.PHONY: start test pkg lint test-rust test-js test-types clean
+
+SOURCES := Cargo.toml Cargo.lock $(shell find src pkg/src -type f) pkg/index.d.ts pkg/package.json scripts/build-pkg.sh
+
+## pkg: build the npm package into pkg/dist (wasm-opt -Oz), printing its size
+pkg: pkg/dist/.built
+pkg/dist/.built: $(SOURCES) package.json
+	scripts/build-pkg.sh
+	touch $@
+
+## start: serve the dashboard (www/) on the embedded default store, on a loopback port it prints
+start: pkg
+	node scripts/serve.mjs
+
+## test: every test — format, lints (native and wasm32), native Rust, the JS suite on the built package, types
+test: lint test-rust test-js test-types
+
+lint:
+	scripts/ensure-tools.sh
+	cargo fmt --check
+	cargo clippy --all-targets --quiet -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --quiet -- -D warnings
+
+test-rust:
+	cargo test --quiet
+
+test-js: pkg
+	node --test tests/js/
+
+test-types: pkg
+	npx --no-install tsc -p tests/types/tsconfig.json
+
+clean:
+	rm -rf pkg/dist target node_modules
