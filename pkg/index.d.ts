@@ -1,3 +1,4 @@
+/// <reference lib="esnext.disposable" />
 // Type declarations for ops-ux-engine. Field names of records are snake_case: they mirror the
 // `operation_runs` and `notifications` tables. Options and methods are camelCase.
 
@@ -125,7 +126,7 @@ export interface RunUpdate {
   /** Merged into the stored counters (named keys overwrite). Sanitized. */
   summary_counts?: Record<string, unknown> | null;
   /** Replaces the stored list. Sanitized: bounded, one line each, secrets redacted. */
-  failure_summary?: Array<Partial<FailureEntry> | string> | null;
+  failure_summary?: ReadonlyArray<Partial<FailureEntry> | string> | null;
   /** Replaces the stored context. Changes at any time, even after completion. */
   context?: JsonObject | null;
 }
@@ -139,7 +140,7 @@ export interface UpdateRunResult {
 }
 
 export interface RunFilter {
-  status?: RunStatus | RunStatus[];
+  status?: RunStatus | readonly RunStatus[];
   type?: string;
   /** 1–1000, default 100. */
   limit?: number;
@@ -169,7 +170,7 @@ export interface RuleOptions {
   /** Refuse types that have no label. */
   strictTypes?: boolean;
   /** The summary_counts whitelist; replaces the default one. */
-  summaryKeys?: string[];
+  summaryKeys?: readonly string[];
   limits?: EngineLimits;
 }
 
@@ -215,18 +216,18 @@ export interface StoreNotificationFilter {
 export interface HostStore {
   /** Atomically: if an active (queued or running) run with the draft's scope and dedup_key exists, return it
    *  with `inserted: false`; otherwise store the draft with a new id and return it with `inserted: true`. */
-  insertRun(draft: RunDraft): MaybePromise<{ inserted: boolean; run: OperationRun }>;
+  insertRun: (draft: RunDraft) => MaybePromise<{ inserted: boolean; run: OperationRun }>;
   /** The run with this id in this scope, or null. */
-  getRun(scope: Scope, id: Id): MaybePromise<OperationRun | null | undefined>;
+  getRun: (scope: Scope, id: Id) => MaybePromise<OperationRun | null | undefined>;
   /** Atomically: if the stored version equals `expected_version`, replace the run and insert the
    *  notifications (skipping ids already stored) and return true; otherwise change nothing and return false. */
-  commitRun(commit: RunCommit): MaybePromise<boolean>;
+  commitRun: (commit: RunCommit) => MaybePromise<boolean>;
   /** Runs of this scope, newest first, at most `filter.limit`. */
-  listRuns(scope: Scope, filter: StoreRunFilter): MaybePromise<OperationRun[]>;
+  listRuns: (scope: Scope, filter: StoreRunFilter) => MaybePromise<OperationRun[]>;
   /** Notifications of this user whose data names this scope, newest first, at most `filter.limit`. */
-  listNotifications(scope: Scope, userId: Id, filter: StoreNotificationFilter): MaybePromise<OperationRunCompletedNotification[]>;
+  listNotifications: (scope: Scope, userId: Id, filter: StoreNotificationFilter) => MaybePromise<OperationRunCompletedNotification[]>;
   /** Set `read_at` (and `updated_at`) if unset; return the notification, or null if this user has none with this id in scope. */
-  markNotificationRead(scope: Scope, userId: Id, id: string, readAt: Timestamp): MaybePromise<OperationRunCompletedNotification | null | undefined>;
+  markNotificationRead: (scope: Scope, userId: Id, id: string, readAt: Timestamp) => MaybePromise<OperationRunCompletedNotification | null | undefined>;
 }
 
 export type ErrorCode =
@@ -296,7 +297,7 @@ export declare function checkUpdate(
 ): UpdateCheck;
 
 /** The fields of a run that deduplication reads. */
-export type ActiveRunLike = Pick<OperationRun, 'workspace_id' | 'tenant_id' | 'status' | 'dedup_key'> & { id?: Id };
+export type ActiveRunLike = Pick<OperationRun, 'workspace_id' | 'tenant_id' | 'status' | 'dedup_key'> & { id?: Id | null };
 
 export interface StartPlan<R> {
   deduped: boolean;
