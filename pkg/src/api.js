@@ -54,13 +54,45 @@ function invalid(message) {
   return new OpsUxError('E_INVALID_INPUT', message);
 }
 
-/** JSON text of `value`; what JSON cannot carry (BigInt, cycles, throwing getters) is an input error. */
-function stringify(value, what) {
+/** What a thrown value says, even when reading it throws (a hostile getter or Proxy). */
+function describe(e) {
+  try {
+    return String(e?.message ?? e);
+  } catch {
+    return 'an unreadable error';
+  }
+}
+
+/** Values JSON would silently drop or blank: refused, so a mistyped field is never a lost one. */
+function notData(v) {
+  const t = typeof v;
+  return t === 'function' || t === 'symbol' || (t === 'object' && v !== null && typeof v.then === 'function');
+}
+
+/** Refuses non-data at the top of `value` and (for identity, where a dropped part would merge two
+ *  operations) all the way down. Nested context values follow JSON's own rules. */
+function checkData(value, what, deep = false) {
+  if (notData(value)) throw invalid(`${what} must be JSON data, not a ${typeof value === 'object' ? 'Promise' : typeof value}`);
+  if (value === null || typeof value !== 'object') return;
+  for (const key of Object.keys(value)) {
+    const v = value[key];
+    const path = `${what}.${key}`;
+    if (deep || key === 'identity') checkData(v, path, true);
+    else if (notData(v)) throw invalid(`${path} must be JSON data, not a ${typeof v === 'object' ? 'Promise' : typeof v}`);
+  }
+}
+
+/** JSON text of `value`; what JSON cannot carry (functions, symbols, Promises, BigInt, cycles,
+ *  throwing getters) is an input error. `args` are checked one by one so messages name the argument. */
+function stringify(value, what, names) {
   let text;
   try {
+    if (names) names.forEach((name, i) => checkData(value[i], name));
+    else checkData(value, what);
     text = JSON.stringify(value);
   } catch (e) {
-    throw invalid(`${what} cannot be read as JSON data: ${e?.message ?? e}`);
+    if (e instanceof OpsUxError) throw e;
+    throw invalid(`${what} cannot be read as JSON data: ${describe(e)}`);
   }
   return text === undefined ? 'null' : text;
 }
@@ -92,12 +124,24 @@ export async function createEngine(options = {}) {
   if (options === null || typeof options !== 'object') {
     throw invalid('createEngine options must be an object');
   }
-  const { store, clock, dispatchEvents, eventTarget, ...config } = options;
+  let store, clock, dispatchEvents, eventTarget, config;
+  try {
+    ({ store, clock, dispatchEvents, eventTarget, ...config } = options);
+  } catch (e) {
+    throw invalid(`createEngine options cannot be read: ${describe(e)}`);
+  }
   if (dispatchEvents !== undefined && typeof dispatchEvents !== 'boolean') {
     throw invalid('options.dispatchEvents must be a boolean');
   }
-  if (eventTarget !== undefined && typeof eventTarget?.dispatchEvent !== 'function') {
-    throw invalid('options.eventTarget must be an EventTarget');
+  // In a page, run-enqueued becomes a DOM event by default; elsewhere it is only returned.
+  const inPage = typeof window !== 'undefined' && typeof document !== 'undefined';
+  const target = (dispatchEvents ?? (eventTarget !== undefined || inPage)) ? (eventTarget ?? globalThis) : null;
+  if (target !== null && typeof target?.dispatchEvent !== 'function') {
+    throw invalid(
+      eventTarget === undefined
+        ? 'options.dispatchEvents needs an EventTarget here (globalThis is not one): pass options.eventTarget'
+        : 'options.eventTarget must be an EventTarget',
+    );
   }
   const configText = stringify(config, 'createEngine options');
   let raw;
@@ -106,10 +150,6 @@ export async function createEngine(options = {}) {
   } catch (e) {
     throw toOpsUxError(e);
   }
-  // In a page, run-enqueued becomes a DOM event by default; elsewhere it is only returned.
-  const inPage = typeof window !== 'undefined' && typeof document !== 'undefined';
-  const dispatch = dispatchEvents ?? (eventTarget !== undefined || inPage);
-  const target = dispatch ? (eventTarget ?? globalThis) : null;
   return new Engine(raw, configText, target);
 }
 
@@ -133,32 +173,39 @@ export class Engine {
 
   startRun(request) {
     return this.#call('startRun', () => stringify(request, 'startRun request'), (result) => {
-      if (this.#target) dispatchRunEvents(result.events, this.#target);
+      // The run is stored: a listener that throws must not turn the start into a failure.
+      if (this.#target) {
+        try {
+          dispatchRunEvents(result.events, this.#target);
+        } catch (e) {
+          globalThis.reportError?.(e);
+        }
+      }
       return result;
     });
   }
 
   updateRun(scope, runId, update) {
-    return this.#call('updateRun', () => stringify([scope, runId, update], 'updateRun arguments'));
+    return this.#call('updateRun', () => stringify([scope, runId, update], 'updateRun arguments', ['scope', 'runId', 'update']));
   }
 
   getRun(scope, runId) {
-    return this.#call('getRun', () => stringify([scope, runId], 'getRun arguments'));
+    return this.#call('getRun', () => stringify([scope, runId], 'getRun arguments', ['scope', 'runId']));
   }
 
   listRuns(scope, filter) {
-    return this.#call('listRuns', () => stringify([scope, filter ?? null], 'listRuns arguments'));
+    return this.#call('listRuns', () => stringify([scope, filter ?? null], 'listRuns arguments', ['scope', 'filter']));
   }
 
   listNotifications(scope, userId, filter) {
     return this.#call('listNotifications', () =>
-      stringify([scope, userId, filter ?? null], 'listNotifications arguments'),
+      stringify([scope, userId, filter ?? null], 'listNotifications arguments', ['scope', 'userId', 'filter']),
     );
   }
 
   markNotificationRead(scope, userId, notificationId) {
     return this.#call('markNotificationRead', () =>
-      stringify([scope, userId, notificationId], 'markNotificationRead arguments'),
+      stringify([scope, userId, notificationId], 'markNotificationRead arguments', ['scope', 'userId', 'notificationId']),
     );
   }
 
@@ -223,9 +270,9 @@ export function checkUpdate(run, update, options) {
   try {
     fields = [field(run, 'id'), field(run, 'status'), field(run, 'outcome'), field(run, 'user_id')];
   } catch (e) {
-    throw invalid(`checkUpdate: run cannot be read: ${e?.message ?? e}`);
+    throw invalid(`checkUpdate: run cannot be read: ${describe(e)}`);
   }
-  const verdict = callPure(rawCheckUpdate, stringify([...fields, update ?? null, options ?? null], 'checkUpdate arguments'));
+  const verdict = callPure(rawCheckUpdate, stringify([...fields, update ?? null, options ?? null], 'checkUpdate arguments', ['run.id', 'run.status', 'run.outcome', 'run.user_id', 'update', 'options']));
   return verdict.ok ? verdict : { ok: false, error: new OpsUxError(verdict.code, verdict.message) };
 }
 
@@ -245,19 +292,19 @@ export function planStart(activeRuns, request, options) {
         : null,
     );
   } catch (e) {
-    throw invalid(`planStart: a run cannot be read: ${e?.message ?? e}`);
+    throw invalid(`planStart: a run cannot be read: ${describe(e)}`);
   }
-  const plan = callPure(rawPlanStart, stringify([request, rows, options ?? null], 'planStart arguments'));
+  const plan = callPure(rawPlanStart, stringify([request, rows, options ?? null], 'planStart arguments', ['request', 'activeRuns', 'options']));
   const run = plan.index === null ? null : activeRuns[plan.index];
   return { deduped: run !== null, run, dedup_key: plan.dedup_key, toast: plan.toast, events: [plan.event] };
 }
 
 /** Keeps whitelisted keys with non-negative safe-integer values; drops everything else. */
 export function sanitizeSummaryCounts(value, options) {
-  return callPure(rawSanitizeSummaryCounts, stringify([value, options ?? null], 'summary_counts'));
+  return callPure(rawSanitizeSummaryCounts, stringify([value, options ?? null], 'summary_counts', ['summary_counts', 'options']));
 }
 
 /** Bounds the list, makes each message one line, redacts secrets, cuts long messages. */
 export function sanitizeFailureSummary(value, options) {
-  return callPure(rawSanitizeFailureSummary, stringify([value, options ?? null], 'failure_summary'));
+  return callPure(rawSanitizeFailureSummary, stringify([value, options ?? null], 'failure_summary', ['failure_summary', 'options']));
 }

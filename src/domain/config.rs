@@ -95,7 +95,8 @@ impl Config {
         }
         if self.strict_types && !self.labels.iter().any(|(t, _)| t == op_type) {
             return Err(EngineError::input(format!(
-                "unknown operation type {}: strictTypes is on and it has no label in options.labels", quote(op_type)
+                "unknown operation type {}: strictTypes is on and it has no label in options.labels",
+                quote(op_type)
             )));
         }
         Ok(())
@@ -120,7 +121,8 @@ fn decode_labels(value: &Json) -> Result<Vec<(String, String)>> {
         .map(|(t, label)| {
             if !is_machine_name(t) {
                 return Err(EngineError::input(format!(
-                    "options.labels: {} is not an operation type name", quote(t)
+                    "options.labels: {} is not an operation type name",
+                    quote(t)
                 )));
             }
             match label.as_str() {
@@ -128,7 +130,8 @@ fn decode_labels(value: &Json) -> Result<Vec<(String, String)>> {
                     Ok((t.clone(), l.trim().to_string()))
                 }
                 _ => Err(EngineError::input(format!(
-                    "options.labels[{}] must be a non-empty string of at most 80 characters", quote(t)
+                    "options.labels[{}] must be a non-empty string of at most 80 characters",
+                    quote(t)
                 ))),
             }
         })

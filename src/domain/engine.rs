@@ -14,7 +14,9 @@ use super::time::Clock;
 use super::transition::apply;
 
 /// How often `update_run` re-reads after losing a compare-and-set before it reports `E_CONFLICT`.
-pub const MAX_ATTEMPTS: u32 = 8;
+/// Each round one writer wins, so this bounds how many writers may race on one run before one is told to
+/// retry; losers whose change is already in effect (the usual case) stop at once.
+pub const MAX_ATTEMPTS: u32 = 32;
 
 pub struct Engine<S, C> {
     pub store: S,

@@ -53,3 +53,29 @@ pub const ERROR_CODES: [&str; 6] =
     ["E_INVALID_TRANSITION", "E_OUTCOME_REQUIRED", "E_NOT_FOUND", "E_CONFLICT", "E_INVALID_INPUT", "E_STORE"];
 
 pub type Result<T, E = EngineError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variant_has_its_documented_code() {
+        let all = [
+            EngineError::InvalidTransition(String::new()),
+            EngineError::OutcomeRequired(String::new()),
+            EngineError::NotFound(String::new()),
+            EngineError::Conflict(String::new()),
+            EngineError::InvalidInput(String::new()),
+            EngineError::Store(String::new()),
+        ];
+        assert_eq!(all.map(|e| e.code()), ERROR_CODES);
+    }
+
+    #[test]
+    fn the_message_is_the_display() {
+        assert_eq!(
+            EngineError::input("summary_counts must be an object").to_string(),
+            "summary_counts must be an object"
+        );
+    }
+}

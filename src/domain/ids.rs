@@ -30,9 +30,13 @@ impl Id {
                 Ok(Id::Int(*n as i64))
             }
             Json::String(s) => {
-                if s.is_empty() || s.len() > MAX_ID_BYTES || s.chars().any(char::is_control) {
+                // U+FFFD is where the parser put a lone surrogate: two different ids must not become one.
+                if s.is_empty()
+                    || s.len() > MAX_ID_BYTES
+                    || s.chars().any(|c| c.is_control() || c == '\u{FFFD}')
+                {
                     return Err(EngineError::input(format!(
-                        "{what} must be a non-empty string of at most {MAX_ID_BYTES} bytes without control characters"
+                        "{what} must be a non-empty string of at most {MAX_ID_BYTES} bytes of well-formed text without control characters"
                     )));
                 }
                 Ok(Id::Str(s.clone()))

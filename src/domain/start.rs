@@ -109,3 +109,57 @@ pub fn write_event(
     out.push_str(if deduped { "true" } else { "false" });
     out.push_str("}}");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::json::{parse, Limits};
+
+    fn request(text: &str) -> StartRequest {
+        StartRequest::decode(&parse(text, Limits::default()).unwrap(), &Config::default()).unwrap()
+    }
+
+    fn scope(tenant: i64) -> Scope {
+        Scope { workspace_id: Id::Int(1), tenant_id: Id::Int(tenant) }
+    }
+
+    #[test]
+    fn the_duplicate_is_an_active_run_with_the_same_scope_and_key() {
+        let req =
+            request(r#"{"workspace_id":1,"tenant_id":2,"type":"inventory.sync","identity":{"b":1,"a":2}}"#);
+        let (s2, s3) = (scope(2), scope(3));
+        let key = r#"inventory.sync#{"a":2,"b":1}"#;
+        let active = [
+            (&s3, Status::Queued, key),               // another tenant
+            (&s2, Status::Completed, key),            // not active
+            (&s2, Status::Running, "inventory.sync"), // another identity
+            (&s2, Status::Running, key),              // the one
+        ];
+        assert_eq!(find_duplicate(active, &req), Some(3));
+        assert_eq!(find_duplicate(active.into_iter().take(3), &req), None);
+    }
+
+    #[test]
+    fn canonical_toasts() {
+        assert_eq!(
+            toast("Inventory sync", false),
+            Toast {
+                kind: ToastKind::Queued,
+                title: "Inventory sync queued".into(),
+                body: "It runs in the background; progress shows in the operations widget.".into()
+            }
+        );
+        let t = toast("Inventory sync", true);
+        assert_eq!((t.kind.as_str(), t.title.as_str()), ("already_queued", "Inventory sync already queued"));
+    }
+
+    #[test]
+    fn the_event_names_run_enqueued_with_what_a_widget_needs() {
+        let mut out = String::new();
+        write_event(&mut out, Some(&Id::Int(5)), &scope(2), "inventory.sync", Status::Queued, true);
+        assert_eq!(
+            out,
+            r#"{"name":"run-enqueued","detail":{"run_id":5,"workspace_id":1,"tenant_id":2,"type":"inventory.sync","status":"queued","deduped":true}}"#
+        );
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::domain::error::{EngineError, Result};
 use crate::domain::time::{parse_rfc3339, Clock, Millis};
-use js_sys::{Date, Function};
+use js_sys::{Date, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Years 0001–9999, the range RFC 3339 can write.
@@ -10,6 +10,16 @@ const MIN_MS: f64 = -62_135_596_800_000.0;
 const MAX_MS: f64 = 253_402_300_799_999.0;
 
 pub struct JsClock(Option<Function>);
+
+/// `value.getTime()` for a Date (or anything with a `getTime` method), through calls that catch: the
+/// clock is host code and may return anything.
+fn date_time(value: &JsValue) -> Option<f64> {
+    if !value.is_object() {
+        return None;
+    }
+    let get_time = Reflect::get(value, &JsValue::from_str("getTime")).ok()?.dyn_into::<Function>().ok()?;
+    get_time.call0(value).ok()?.as_f64()
+}
 
 impl JsClock {
     /// `undefined`/`null` → `Date.now()`; a function → called for every timestamp.
@@ -31,12 +41,12 @@ impl Clock for JsClock {
         let value = f.call0(&JsValue::NULL).map_err(|e| {
             EngineError::input(format!("options.clock threw: {}", super::error::describe(&e)))
         })?;
-        let ms = if let Some(date) = value.dyn_ref::<Date>() {
-            Some(date.get_time())
-        } else if let Some(n) = value.as_f64() {
+        let ms = if let Some(n) = value.as_f64() {
             Some(n)
+        } else if let Some(text) = value.as_string() {
+            parse_rfc3339(&text).map(|ms| ms as f64)
         } else {
-            value.as_string().and_then(|s| parse_rfc3339(&s)).map(|ms| ms as f64)
+            date_time(&value)
         };
         match ms {
             Some(ms) if (MIN_MS..=MAX_MS).contains(&ms) => Ok(ms.floor() as Millis),

@@ -1,7 +1,7 @@
-//! Engine errors as JavaScript `Error`s with a stable `code`.
+//! Engine errors as JavaScript `Error`s with a stable `code`, and safe descriptions of whatever a host threw.
 
 use crate::domain::error::EngineError;
-use js_sys::{Error, Reflect};
+use js_sys::{Error, Reflect, JSON};
 use wasm_bindgen::JsValue;
 
 /// A real `Error` (with a stack), named `OpsUxError`, carrying `code`.
@@ -13,12 +13,21 @@ pub fn to_js_error(e: &EngineError) -> JsValue {
     error.into()
 }
 
-/// What a thrown JavaScript value says: an `Error`'s message, or the value as a string.
+/// What a thrown or rejected value says. Hosts may throw anything — a Proxy whose traps throw, an Error
+/// whose `message` getter throws — so only calls that catch JavaScript exceptions are used here.
 pub fn describe(value: &JsValue) -> String {
-    if let Some(error) = value.dyn_ref::<Error>() {
-        return String::from(error.message());
+    if let Some(text) = value.as_string() {
+        return text;
     }
-    value.as_string().unwrap_or_else(|| format!("{value:?}"))
+    if value.is_object() {
+        if let Some(message) =
+            Reflect::get(value, &JsValue::from_str("message")).ok().and_then(|m| m.as_string())
+        {
+            return message;
+        }
+    }
+    JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| "a value that cannot be described".to_string())
 }
-
-use wasm_bindgen::JsCast;

@@ -15,7 +15,8 @@ use crate::domain::run::{OperationRun, RunDraft, Status};
 use crate::domain::store::{Commit, Inserted, NotificationFilter, RunFilter, Store};
 use crate::domain::time::{format_rfc3339, Millis};
 use js_sys::{Array, Function, Promise, Reflect, JSON};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// The method names, in the order of the fields of [`HostStore`]. The README and `index.d.ts` document them.
@@ -70,8 +71,11 @@ impl HostStore {
         let returned = function
             .apply(&self.object, &args)
             .map_err(|e| EngineError::store(format!("the store's {name} threw: {}", describe(&e))))?;
-        let value = if is_thenable(&returned) {
-            JsFuture::from(Promise::resolve(&returned))
+        let value = if is_thenable(&returned, name)? {
+            let promise = promise_resolve(&returned).map_err(|e| {
+                EngineError::store(format!("the store's {name} returned a broken Promise: {}", describe(&e)))
+            })?;
+            JsFuture::from(promise)
                 .await
                 .map_err(|e| EngineError::store(format!("the store's {name} rejected: {}", describe(&e))))?
         } else {
@@ -88,10 +92,22 @@ impl HostStore {
     }
 }
 
-fn is_thenable(value: &JsValue) -> bool {
-    value.is_instance_of::<Promise>()
-        || (value.is_object()
-            && Reflect::get(value, &JsValue::from_str("then")).is_ok_and(|then| then.is_function()))
+#[wasm_bindgen]
+extern "C" {
+    /// `Promise.resolve`, declared to catch: adopting a hostile thenable must not throw through WebAssembly.
+    #[wasm_bindgen(js_namespace = Promise, js_name = resolve, catch)]
+    fn promise_resolve(value: &JsValue) -> std::result::Result<Promise, JsValue>;
+}
+
+/// A Promise or any thenable. Read with `Reflect.get` (which catches), not `instanceof`, which a Proxy can make throw.
+fn is_thenable(value: &JsValue, name: &str) -> Result<bool> {
+    if !value.is_object() && !value.is_function() {
+        return Ok(false);
+    }
+    let then = Reflect::get(value, &JsValue::from_str("then")).map_err(|e| {
+        EngineError::store(format!("the store's {name} returned an unreadable value: {}", describe(&e)))
+    })?;
+    Ok(then.is_function())
 }
 
 fn garbage(name: &str, what: &str) -> EngineError {
