@@ -1,7 +1,7 @@
 //! Identifiers and scope. An id is a safe integer or a short string, as the host's tables have them.
 
 use super::error::{EngineError, Result};
-use super::json::{write_str, Json};
+use super::json::{write_int, write_str, Json};
 use std::fmt;
 
 /// Largest integer JavaScript represents exactly (`Number.MAX_SAFE_INTEGER`).
@@ -58,7 +58,7 @@ impl Id {
 
     pub fn write(&self, out: &mut String) {
         match self {
-            Id::Int(n) => out.push_str(&n.to_string()),
+            Id::Int(n) => write_int(out, *n),
             Id::Str(s) => write_str(out, s),
         }
     }

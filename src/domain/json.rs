@@ -509,10 +509,29 @@ pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Writes a number as JSON. Integers below 2^53 in magnitude print as plain integers (`-0` as
-/// `0`); other finite numbers print in the shortest form that reads back to the same `f64`,
-/// with an exponent (`1e21`, `1e-7`) where JavaScript would use one. Non-finite prints `null`,
-/// as `JSON.stringify` does.
+/// Writes an integer in decimal without going through `fmt` (it runs for every id, count and version).
+pub fn write_int(out: &mut String, n: i64) {
+    if n < 0 {
+        out.push('-');
+    }
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = n.unsigned_abs();
+    loop {
+        if let Some(slot) = digits.get_mut(len) {
+            *slot = b'0' + (rest % 10) as u8;
+        }
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for d in digits.iter().take(len).rev() {
+        out.push(char::from(*d));
+    }
+}
+
 /// `s` as a JSON string literal, for error messages (cheaper in the `.wasm` than `{:?}`).
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
@@ -520,6 +539,10 @@ pub fn quote(s: &str) -> String {
     out
 }
 
+/// Writes a number as JSON. Integers below 2^53 in magnitude print as plain integers (`-0` as
+/// `0`); other finite numbers print in the shortest form that reads back to the same `f64`,
+/// with an exponent (`1e21`, `1e-7`) where JavaScript would use one. Non-finite prints `null`,
+/// as `JSON.stringify` does.
 pub fn write_f64(out: &mut String, n: f64) {
     const TWO_POW_53: f64 = 9_007_199_254_740_992.0;
     if !n.is_finite() {

@@ -9,17 +9,39 @@ use super::store::{Commit, Inserted, NotificationFilter, RunFilter, Store};
 use super::time::Millis;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: keys here are short (ids, dedup keys) and WebAssembly has no randomness to seed SipHash with
+/// anyway, so the faster, smaller hash loses nothing.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 { 0xcbf2_9ce4_8422_2325 } else { self.0 };
+        for byte in bytes {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
 
 #[derive(Debug, Default)]
 struct Inner {
     /// Run `id` n lives at index n - 1.
     runs: Vec<OperationRun>,
     /// Active runs by scope and dedup key: the "no two active runs for one key" index.
-    active: HashMap<Scope, HashMap<String, usize>>,
-    runs_by_scope: HashMap<Scope, Vec<usize>>,
+    active: Map<Scope, Map<String, usize>>,
+    runs_by_scope: Map<Scope, Vec<usize>>,
     notifications: Vec<Notification>,
-    notification_ids: HashMap<String, usize>,
-    notifications_by_user: HashMap<(Scope, Id), Vec<usize>>,
+    notification_ids: Map<String, usize>,
+    notifications_by_user: Map<(Scope, Id), Vec<usize>>,
 }
 
 /// In-memory store. Borrows are never held across an `.await` (there are none inside).

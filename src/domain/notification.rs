@@ -6,7 +6,7 @@ use super::ids::{Id, Scope};
 use super::json::{write_str, Json};
 use super::run::{OperationRun, Outcome};
 use super::sanitize::counts::SummaryCounts;
-use super::time::{format_rfc3339, parse_rfc3339, Millis};
+use super::time::{parse_rfc3339, write_json_time, Millis};
 
 pub const COMPLETED_TYPE: &str = "OperationRunCompleted";
 pub const NOTIFIABLE_TYPE: &str = "User";
@@ -122,14 +122,11 @@ impl Notification {
         out.push_str(",\"summary_counts\":");
         self.summary_counts.write(out);
         out.push_str("},\"read_at\":");
-        match self.read_at {
-            Some(t) => write_str(out, &format_rfc3339(t)),
-            None => out.push_str("null"),
-        }
+        write_json_time(out, self.read_at);
         out.push_str(",\"created_at\":");
-        write_str(out, &format_rfc3339(self.created_at));
+        write_json_time(out, Some(self.created_at));
         out.push_str(",\"updated_at\":");
-        write_str(out, &format_rfc3339(self.updated_at));
+        write_json_time(out, Some(self.updated_at));
         out.push('}');
     }
 

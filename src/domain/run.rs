@@ -1,10 +1,10 @@
 //! The record: an OperationRun, with the seed's snake_case field names (it mirrors `operation_runs`).
 
 use super::ids::{write_optional_id, Id, Scope, MAX_SAFE_INTEGER};
-use super::json::{quote, write_str, Json};
+use super::json::{quote, write_int, write_str, Json};
 use super::sanitize::counts::SummaryCounts;
 use super::sanitize::failures::{decode_stored_failures, write_failures, FailureEntry};
-use super::time::{format_rfc3339, parse_rfc3339, Millis};
+use super::time::{parse_rfc3339, write_json_time, Millis};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Status {
@@ -192,13 +192,6 @@ impl OperationRun {
     }
 }
 
-fn write_time(out: &mut String, t: Option<Millis>) {
-    match t {
-        Some(ms) => write_str(out, &format_rfc3339(ms)),
-        None => out.push_str("null"),
-    }
-}
-
 fn write_record(out: &mut String, id: Option<&Id>, run: &OperationRun) {
     out.push('{');
     if let Some(id) = id {
@@ -234,14 +227,14 @@ fn write_record(out: &mut String, id: Option<&Id>, run: &OperationRun) {
     out.push_str(",\"context\":");
     out.push_str(&run.context);
     out.push_str(",\"started_at\":");
-    write_time(out, run.started_at);
+    write_json_time(out, run.started_at);
     out.push_str(",\"completed_at\":");
-    write_time(out, run.completed_at);
+    write_json_time(out, run.completed_at);
     out.push_str(",\"created_at\":");
-    write_time(out, Some(run.created_at));
+    write_json_time(out, Some(run.created_at));
     out.push_str(",\"updated_at\":");
-    write_time(out, Some(run.updated_at));
+    write_json_time(out, Some(run.updated_at));
     out.push_str(",\"version\":");
-    out.push_str(&run.version.to_string());
+    write_int(out, run.version as i64);
     out.push('}');
 }

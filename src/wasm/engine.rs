@@ -89,17 +89,22 @@ impl RawEngine {
 
 /// Parses argument text with the engine's limits; a parse error is the caller's input error.
 pub fn parse(text: &str, config: &Config) -> Result<Json> {
-    json::parse(text, config.json).map_err(|e| EngineError::input(e.to_string()))
+    parse_with(text, config.json)
 }
 
-/// Splits an argument array into exactly `N` values (missing trailing arguments are `null`).
-pub fn args<const N: usize>(value: &Json, what: &str) -> Result<[Json; N]> {
+pub fn parse_with(text: &str, limits: json::Limits) -> Result<Json> {
+    json::parse(text, limits).map_err(|e| EngineError::input(e.to_string()))
+}
+
+/// Splits an argument array into exactly `N` values, borrowed (missing trailing arguments are `null`).
+pub fn args<'a, const N: usize>(value: &'a Json, what: &str) -> Result<[&'a Json; N]> {
+    const NULL: Json = Json::Null;
     let items =
         value.as_array().ok_or_else(|| EngineError::input(format!("{what}: arguments must be an array")))?;
     if items.len() > N {
         return Err(EngineError::input(format!("{what} takes at most {N} arguments, got {}", items.len())));
     }
-    Ok(std::array::from_fn(|i| items.get(i).cloned().unwrap_or(Json::Null)))
+    Ok(std::array::from_fn(|i| items.get(i).unwrap_or(&NULL)))
 }
 
 fn run_id(value: &Json) -> Result<Id> {
@@ -119,36 +124,40 @@ async fn start_run(engine: Rc<JsEngine>, input: String) -> Result<String> {
 }
 
 async fn update_run(engine: Rc<JsEngine>, input: String) -> Result<String> {
-    let [scope, id, update] = args::<3>(&parse(&input, &engine.config)?, "updateRun")?;
-    let scope = Scope::decode(&scope, "scope")?;
-    let update = RunUpdate::decode(&update, &engine.config)?;
-    let updated = engine.update_run(&scope, &run_id(&id)?, &update).await?;
+    let input = parse(&input, &engine.config)?;
+    let [scope, id, update] = args::<3>(&input, "updateRun")?;
+    let scope = Scope::decode(scope, "scope")?;
+    let update = RunUpdate::decode(update, &engine.config)?;
+    let updated = engine.update_run(&scope, &run_id(id)?, &update).await?;
     let mut out = String::with_capacity(1024);
     updated.write(&mut out);
     Ok(out)
 }
 
 async fn get_run(engine: Rc<JsEngine>, input: String) -> Result<String> {
-    let [scope, id] = args::<2>(&parse(&input, &engine.config)?, "getRun")?;
-    let run = engine.get_run(&Scope::decode(&scope, "scope")?, &run_id(&id)?).await?;
+    let input = parse(&input, &engine.config)?;
+    let [scope, id] = args::<2>(&input, "getRun")?;
+    let run = engine.get_run(&Scope::decode(scope, "scope")?, &run_id(id)?).await?;
     Ok(run.to_json_text())
 }
 
 async fn list_runs(engine: Rc<JsEngine>, input: String) -> Result<String> {
-    let [scope, filter] = args::<2>(&parse(&input, &engine.config)?, "listRuns")?;
-    let runs = engine.list_runs(&Scope::decode(&scope, "scope")?, &decode_run_filter(&filter)?).await?;
+    let input = parse(&input, &engine.config)?;
+    let [scope, filter] = args::<2>(&input, "listRuns")?;
+    let runs = engine.list_runs(&Scope::decode(scope, "scope")?, &decode_run_filter(filter)?).await?;
     let mut out = String::with_capacity(512 * runs.len() + 2);
     write_list(&mut out, &runs, OperationRun::write);
     Ok(out)
 }
 
 async fn list_notifications(engine: Rc<JsEngine>, input: String) -> Result<String> {
-    let [scope, user, filter] = args::<3>(&parse(&input, &engine.config)?, "listNotifications")?;
+    let input = parse(&input, &engine.config)?;
+    let [scope, user, filter] = args::<3>(&input, "listNotifications")?;
     let list = engine
         .list_notifications(
-            &Scope::decode(&scope, "scope")?,
-            &user_id(&user)?,
-            &decode_notification_filter(&filter)?,
+            &Scope::decode(scope, "scope")?,
+            &user_id(user)?,
+            &decode_notification_filter(filter)?,
         )
         .await?;
     let mut out = String::with_capacity(512 * list.len() + 2);
@@ -157,8 +166,9 @@ async fn list_notifications(engine: Rc<JsEngine>, input: String) -> Result<Strin
 }
 
 async fn mark_notification_read(engine: Rc<JsEngine>, input: String) -> Result<String> {
-    let [scope, user, id] = args::<3>(&parse(&input, &engine.config)?, "markNotificationRead")?;
+    let input = parse(&input, &engine.config)?;
+    let [scope, user, id] = args::<3>(&input, "markNotificationRead")?;
     let id = id.as_str().ok_or_else(|| EngineError::input("notification id must be a string"))?;
-    let n = engine.mark_notification_read(&Scope::decode(&scope, "scope")?, &user_id(&user)?, id).await?;
+    let n = engine.mark_notification_read(&Scope::decode(scope, "scope")?, &user_id(user)?, id).await?;
     Ok(n.to_json_text())
 }

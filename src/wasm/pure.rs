@@ -1,12 +1,12 @@
 //! The decisions as synchronous pure functions over plain data, for optimistic UI: the same code the
 //! engine runs, with no store.
 
-use super::engine::{args, parse};
+use super::engine::{args, parse_with};
 use super::error::to_js_error;
 use crate::domain::config::Config;
 use crate::domain::error::{EngineError, Result};
 use crate::domain::ids::{Id, Scope};
-use crate::domain::json::{write_str, Json};
+use crate::domain::json::{self, write_str, Json};
 use crate::domain::request::{RunUpdate, StartRequest};
 use crate::domain::run::{Outcome, Status};
 use crate::domain::sanitize::counts::sanitize_counts;
@@ -39,10 +39,10 @@ fn run_sync(f: impl FnOnce() -> Result<String>) -> std::result::Result<String, J
 #[wasm_bindgen(js_name = checkUpdate)]
 pub fn check_update(input: &str) -> std::result::Result<String, JsValue> {
     run_sync(|| {
-        let [id, status, outcome, user, update, options] =
-            args::<6>(&parse(input, &Config::default())?, "checkUpdate")?;
-        let config = config_of(&options)?;
-        let id = Id::decode(&id, "run.id").unwrap_or(Id::Str("(unsaved)".to_string()));
+        let input = parse_with(input, json::Limits::default())?;
+        let [id, status, outcome, user, update, options] = args::<6>(&input, "checkUpdate")?;
+        let config = config_of(options)?;
+        let id = Id::decode(id, "run.id").unwrap_or(Id::Str("(unsaved)".to_string()));
         let status = status
             .as_str()
             .and_then(Status::parse)
@@ -56,7 +56,7 @@ pub fn check_update(input: &str) -> std::result::Result<String, JsValue> {
             })?),
         };
         let has_user = !user.is_null();
-        let verdict = RunUpdate::decode(&update, &config).and_then(|u| decide(&id, status, outcome, &u));
+        let verdict = RunUpdate::decode(update, &config).and_then(|u| decide(&id, status, outcome, &u));
         Ok(match verdict {
             Ok(v) => format!(
                 r#"{{"ok":true,"status":"{}","outcome":{},"completes":{},"repeats":{},"notifies":{}}}"#,
@@ -81,9 +81,10 @@ pub fn check_update(input: &str) -> std::result::Result<String, JsValue> {
 #[wasm_bindgen(js_name = planStart)]
 pub fn plan_start(input: &str) -> std::result::Result<String, JsValue> {
     run_sync(|| {
-        let [request, active, options] = args::<3>(&parse(input, &Config::default())?, "planStart")?;
-        let config = config_of(&options)?;
-        let request = StartRequest::decode(&request, &config)?;
+        let input = parse_with(input, json::Limits::default())?;
+        let [request, active, options] = args::<3>(&input, "planStart")?;
+        let config = config_of(options)?;
+        let request = StartRequest::decode(request, &config)?;
         let rows =
             active.as_array().ok_or_else(|| EngineError::input("planStart: activeRuns must be an array"))?;
         let runs = rows.iter().map(decode_active_row).collect::<Result<Vec<_>>>()?;
@@ -116,8 +117,8 @@ struct ActiveRow {
 fn decode_active_row(row: &Json) -> Result<ActiveRow> {
     let [id, ws, tenant, status, key] = args::<5>(row, "planStart run")?;
     let (Ok(workspace_id), Ok(tenant_id), Some(status), Some(key)) = (
-        Id::decode(&ws, "run.workspace_id"),
-        Id::decode(&tenant, "run.tenant_id"),
+        Id::decode(ws, "run.workspace_id"),
+        Id::decode(tenant, "run.tenant_id"),
         status.as_str().and_then(Status::parse),
         key.as_str(),
     ) else {
@@ -126,7 +127,7 @@ fn decode_active_row(row: &Json) -> Result<ActiveRow> {
         ));
     };
     Ok(ActiveRow {
-        id: Id::decode(&id, "run.id").ok(),
+        id: Id::decode(id, "run.id").ok(),
         scope: Scope { workspace_id, tenant_id },
         status,
         dedup_key: key.to_string(),
@@ -137,9 +138,10 @@ fn decode_active_row(row: &Json) -> Result<ActiveRow> {
 #[wasm_bindgen(js_name = sanitizeSummaryCounts)]
 pub fn sanitize_summary_counts(input: &str) -> std::result::Result<String, JsValue> {
     run_sync(|| {
-        let [value, options] = args::<2>(&parse(input, &Config::default())?, "sanitizeSummaryCounts")?;
+        let input = parse_with(input, json::Limits::default())?;
+        let [value, options] = args::<2>(&input, "sanitizeSummaryCounts")?;
         let mut out = String::new();
-        sanitize_counts(&value, &config_of(&options)?.summary_keys)?.write(&mut out);
+        sanitize_counts(value, &config_of(options)?.summary_keys)?.write(&mut out);
         Ok(out)
     })
 }
@@ -148,9 +150,10 @@ pub fn sanitize_summary_counts(input: &str) -> std::result::Result<String, JsVal
 #[wasm_bindgen(js_name = sanitizeFailureSummary)]
 pub fn sanitize_failure_summary(input: &str) -> std::result::Result<String, JsValue> {
     run_sync(|| {
-        let [value, options] = args::<2>(&parse(input, &Config::default())?, "sanitizeFailureSummary")?;
+        let input = parse_with(input, json::Limits::default())?;
+        let [value, options] = args::<2>(&input, "sanitizeFailureSummary")?;
         let mut out = String::new();
-        write_failures(&mut out, &sanitize_failures(&value, config_of(&options)?.failures)?);
+        write_failures(&mut out, &sanitize_failures(value, config_of(options)?.failures)?);
         Ok(out)
     })
 }

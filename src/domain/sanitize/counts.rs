@@ -2,7 +2,7 @@
 
 use crate::domain::error::{EngineError, Result};
 use crate::domain::ids::MAX_SAFE_INTEGER;
-use crate::domain::json::{write_str, Json};
+use crate::domain::json::{write_int, write_str, Json};
 
 /// The keys accepted when the host configures none.
 pub const DEFAULT_SUMMARY_KEYS: [&str; 10] = [
@@ -67,7 +67,7 @@ impl SummaryCounts {
             }
             write_str(out, k);
             out.push(':');
-            out.push_str(&v.to_string());
+            write_int(out, *v as i64);
         }
         out.push('}');
     }
