@@ -150,19 +150,17 @@ export async function createEngine(options = {}) {
   } catch (e) {
     throw toOpsUxError(e);
   }
-  return new Engine(raw, configText, target);
+  return new Engine(raw, target);
 }
 
 /** An engine: the one gateway for starting and updating runs. Methods return Promises. */
 export class Engine {
   #raw;
-  #options;
   #target;
 
   /** @internal use createEngine() */
-  constructor(raw, optionsText, target) {
+  constructor(raw, target) {
     this.#raw = raw;
-    this.#options = JSON.parse(optionsText);
     this.#target = target;
   }
 
@@ -211,12 +209,12 @@ export class Engine {
 
   /** `checkUpdate` with this engine's summary keys and limits. */
   checkUpdate(run, update) {
-    return checkUpdate(run, update, this.#options);
+    return verdictOf(callPure((text) => this.#raw.checkUpdate(text), checkUpdateArgs(run, update)));
   }
 
   /** `planStart` with this engine's labels and limits. */
   planStart(activeRuns, request) {
-    return planStart(activeRuns, request, this.#options);
+    return planOf(activeRuns, callPure((text) => this.#raw.planStart(text), planStartArgs(activeRuns, request)));
   }
 
   /** Releases the WebAssembly memory of this engine (and, for the embedded store, its runs). */
@@ -258,11 +256,8 @@ function field(run, key) {
   return value === undefined ? null : value;
 }
 
-/**
- * Can `update` apply to `run`? The engine's own decision, with no store: for optimistic UI.
- * Returns `{ok: true, status, outcome, completes, repeats, notifies}` or `{ok: false, error}`.
- */
-export function checkUpdate(run, update, options) {
+/** The arguments of checkUpdate as JSON text: the run's fields the rules read, the update, and `extra`. */
+function checkUpdateArgs(run, update, extra = []) {
   if (run === null || typeof run !== 'object') {
     throw invalid('checkUpdate: run must be an object with status and outcome');
   }
@@ -272,15 +267,16 @@ export function checkUpdate(run, update, options) {
   } catch (e) {
     throw invalid(`checkUpdate: run cannot be read: ${describe(e)}`);
   }
-  const verdict = callPure(rawCheckUpdate, stringify([...fields, update ?? null, options ?? null], 'checkUpdate arguments', ['run.id', 'run.status', 'run.outcome', 'run.user_id', 'update', 'options']));
+  const names = ['run.id', 'run.status', 'run.outcome', 'run.user_id', 'update', 'options'];
+  return stringify([...fields, update ?? null, ...extra], 'checkUpdate arguments', names.slice(0, 5 + extra.length));
+}
+
+function verdictOf(verdict) {
   return verdict.ok ? verdict : { ok: false, error: new OpsUxError(verdict.code, verdict.message) };
 }
 
-/**
- * What would starting this operation do, given these active runs? Returns
- * `{deduped, run, dedup_key, toast, events}` where `run` is the duplicate from `activeRuns`, or null.
- */
-export function planStart(activeRuns, request, options) {
+/** The arguments of planStart as JSON text: only the fields dedup reads cross, one row per run. */
+function planStartArgs(activeRuns, request, extra = []) {
   if (!Array.isArray(activeRuns)) {
     throw invalid('planStart: activeRuns must be an array of runs');
   }
@@ -294,9 +290,29 @@ export function planStart(activeRuns, request, options) {
   } catch (e) {
     throw invalid(`planStart: a run cannot be read: ${describe(e)}`);
   }
-  const plan = callPure(rawPlanStart, stringify([request, rows, options ?? null], 'planStart arguments', ['request', 'activeRuns', 'options']));
+  const names = ['request', 'activeRuns', 'options'];
+  return stringify([request, rows, ...extra], 'planStart arguments', names.slice(0, 2 + extra.length));
+}
+
+function planOf(activeRuns, plan) {
   const run = plan.index === null ? null : activeRuns[plan.index];
   return { deduped: run !== null, run, dedup_key: plan.dedup_key, toast: plan.toast, events: [plan.event] };
+}
+
+/**
+ * Can `update` apply to `run`? The engine's own decision, with no store: for optimistic UI.
+ * Returns `{ok: true, status, outcome, completes, repeats, notifies}` or `{ok: false, error}`.
+ */
+export function checkUpdate(run, update, options) {
+  return verdictOf(callPure(rawCheckUpdate, checkUpdateArgs(run, update, [options ?? null])));
+}
+
+/**
+ * What would starting this operation do, given these active runs? Returns
+ * `{deduped, run, dedup_key, toast, events}` where `run` is the duplicate from `activeRuns`, or null.
+ */
+export function planStart(activeRuns, request, options) {
+  return planOf(activeRuns, callPure(rawPlanStart, planStartArgs(activeRuns, request, [options ?? null])));
 }
 
 /** Keeps whitelisted keys with non-negative safe-integer values; drops everything else. */

@@ -246,10 +246,14 @@ impl Parser<'_> {
                 return Err(self.err("a digit in the exponent"));
             }
         }
-        let n: f64 = self
-            .slice(start, self.pos)?
-            .parse()
-            .map_err(|_| JsonError::Syntax { offset: start, expected: "a number" })?;
+        let text = self.slice(start, self.pos)?;
+        // Fast path: ids, counts and versions are short integers, exact in f64 up to 15 digits.
+        if text.len() <= 15 && text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+            let digits = text.trim_start_matches('-');
+            let value = digits.bytes().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
+            return Ok(Json::Number(if text.starts_with('-') { -(value as f64) } else { value as f64 }));
+        }
+        let n: f64 = text.parse().map_err(|_| JsonError::Syntax { offset: start, expected: "a number" })?;
         if !n.is_finite() {
             return Err(JsonError::NumberOutOfRange { offset: start });
         }

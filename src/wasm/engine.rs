@@ -6,6 +6,7 @@ use super::clock::JsClock;
 use super::drive::drive;
 use super::error::to_js_error;
 use super::host_store::HostStore;
+use super::pure::{check_update_with, plan_start_with};
 use crate::domain::config::Config;
 use crate::domain::engine::{write_list, Engine};
 use crate::domain::error::{EngineError, Result};
@@ -84,6 +85,27 @@ impl RawEngine {
     #[wasm_bindgen(js_name = markNotificationRead)]
     pub fn mark_notification_read(&self, input: String) -> std::result::Result<JsValue, JsValue> {
         drive(mark_notification_read(Rc::clone(&self.engine), input))
+    }
+}
+
+#[wasm_bindgen]
+impl RawEngine {
+    /// `checkUpdate` with this engine's configuration; `input`: `[run_id, status, outcome, user_id, update]`.
+    #[wasm_bindgen(js_name = checkUpdate)]
+    pub fn check_update(&self, input: &str) -> std::result::Result<String, JsValue> {
+        let config = &self.engine.config;
+        parse(input, config)
+            .and_then(|input| check_update_with(args::<5>(&input, "checkUpdate")?, config))
+            .map_err(|e| to_js_error(&e))
+    }
+
+    /// `planStart` with this engine's configuration; `input`: `[request, activeRows]`.
+    #[wasm_bindgen(js_name = planStart)]
+    pub fn plan_start(&self, input: &str) -> std::result::Result<String, JsValue> {
+        let config = &self.engine.config;
+        parse(input, config)
+            .and_then(|input| plan_start_with(args::<2>(&input, "planStart")?, config))
+            .map_err(|e| to_js_error(&e))
     }
 }
 

@@ -33,77 +33,97 @@ fn run_sync(f: impl FnOnce() -> Result<String>) -> std::result::Result<String, J
     f().map_err(|e| to_js_error(&e))
 }
 
-/// `input`: `[run_id, status, outcome, user_id, update, options]`, the run's fields the rules read.
-/// Returns `{"ok":true,status,outcome,completes,repeats,notifies}` or `{"ok":false,"code","message"}`;
-/// throws only when the run itself is not readable.
-#[wasm_bindgen(js_name = checkUpdate)]
-pub fn check_update(input: &str) -> std::result::Result<String, JsValue> {
+/// Parses `input`, an argument array whose last element is the rule options, and calls `f` with the
+/// other arguments and the configuration those options give.
+fn with_options<const N: usize>(
+    input: &str,
+    what: &str,
+    f: impl FnOnce([&Json; N], &Config) -> Result<String>,
+) -> std::result::Result<String, JsValue> {
     run_sync(|| {
         let input = parse_with(input, json::Limits::default())?;
-        let [id, status, outcome, user, update, options] = args::<6>(&input, "checkUpdate")?;
-        let config = config_of(options)?;
-        let id = Id::decode(id, "run.id").unwrap_or(Id::Str("(unsaved)".to_string()));
-        let status = status
-            .as_str()
-            .and_then(Status::parse)
-            .ok_or_else(|| EngineError::input("run.status must be queued, running or completed"))?;
-        let outcome = match outcome {
-            Json::Null => None,
-            o => Some(o.as_str().and_then(Outcome::parse).ok_or_else(|| {
-                EngineError::input(
-                    "run.outcome must be null or succeeded, partially_succeeded, failed, cancelled",
-                )
-            })?),
+        let items = input
+            .as_array()
+            .ok_or_else(|| EngineError::input(format!("{what}: arguments must be an array")))?;
+        let (options, rest) = match items.split_last() {
+            Some((options, rest)) if items.len() == N + 1 => (options, rest),
+            _ => return Err(EngineError::input(format!("{what} takes {} arguments", N + 1))),
         };
-        let has_user = !user.is_null();
-        let verdict = RunUpdate::decode(update, &config).and_then(|u| decide(&id, status, outcome, &u));
-        Ok(match verdict {
-            Ok(v) => format!(
-                r#"{{"ok":true,"status":"{}","outcome":{},"completes":{},"repeats":{},"notifies":{}}}"#,
-                v.status.as_str(),
-                v.outcome.map_or("null".to_string(), |o| format!("\"{}\"", o.as_str())),
-                v.completes,
-                v.repeats_completion,
-                v.completes && has_user
-            ),
-            Err(e) => {
-                let mut out = format!(r#"{{"ok":false,"code":"{}","message":"#, e.code());
-                write_str(&mut out, &e.to_string());
-                out.push('}');
-                out
-            }
-        })
+        let config = config_of(options)?;
+        f(std::array::from_fn(|i| rest.get(i).unwrap_or(options)), &config)
     })
 }
 
+/// `input`: `[run_id, status, outcome, user_id, update, options]`.
+#[wasm_bindgen(js_name = checkUpdate)]
+pub fn check_update(input: &str) -> std::result::Result<String, JsValue> {
+    with_options(input, "checkUpdate", check_update_with)
+}
+
 /// `input`: `[request, [[id, workspace_id, tenant_id, status, dedup_key], …], options]`.
-/// Returns `{"index": n | null, "dedup_key", "toast", "event"}`: the active duplicate's position, if any.
 #[wasm_bindgen(js_name = planStart)]
 pub fn plan_start(input: &str) -> std::result::Result<String, JsValue> {
-    run_sync(|| {
-        let input = parse_with(input, json::Limits::default())?;
-        let [request, active, options] = args::<3>(&input, "planStart")?;
-        let config = config_of(options)?;
-        let request = StartRequest::decode(request, &config)?;
-        let rows =
-            active.as_array().ok_or_else(|| EngineError::input("planStart: activeRuns must be an array"))?;
-        let runs = rows.iter().map(decode_active_row).collect::<Result<Vec<_>>>()?;
-        let index = find_duplicate(runs.iter().map(|r| (&r.scope, r.status, r.dedup_key.as_str())), &request);
-        let duplicate = index.and_then(|i| runs.get(i));
-        let mut out = String::with_capacity(512);
-        out.push_str("{\"index\":");
-        out.push_str(&index.map_or("null".to_string(), |i| i.to_string()));
-        out.push_str(",\"dedup_key\":");
-        write_str(&mut out, &request.dedup_key);
-        out.push_str(",\"toast\":");
-        let run_id = duplicate.and_then(|r| r.id.as_ref());
-        write_toast(&mut out, &toast(&config.label(&request.op_type), duplicate.is_some()), run_id);
-        out.push_str(",\"event\":");
-        let status = duplicate.map_or(Status::Queued, |r| r.status);
-        write_event(&mut out, run_id, &request.scope, &request.op_type, status, duplicate.is_some());
-        out.push('}');
-        Ok(out)
+    with_options(input, "planStart", plan_start_with)
+}
+
+/// `[run_id, status, outcome, user_id, update]`: the run's fields the rules read, and the update.
+/// Returns `{"ok":true,status,outcome,completes,repeats,notifies}` or `{"ok":false,"code","message"}`;
+/// fails only when the run itself is not readable.
+pub fn check_update_with([id, status, outcome, user, update]: [&Json; 5], config: &Config) -> Result<String> {
+    let id = Id::decode(id, "run.id").unwrap_or(Id::Str("(unsaved)".to_string()));
+    let status = status
+        .as_str()
+        .and_then(Status::parse)
+        .ok_or_else(|| EngineError::input("run.status must be queued, running or completed"))?;
+    let outcome = match outcome {
+        Json::Null => None,
+        o => Some(o.as_str().and_then(Outcome::parse).ok_or_else(|| {
+            EngineError::input(
+                "run.outcome must be null or succeeded, partially_succeeded, failed, cancelled",
+            )
+        })?),
+    };
+    let verdict = RunUpdate::decode(update, config).and_then(|u| decide(&id, status, outcome, &u));
+    Ok(match verdict {
+        Ok(v) => format!(
+            r#"{{"ok":true,"status":"{}","outcome":{},"completes":{},"repeats":{},"notifies":{}}}"#,
+            v.status.as_str(),
+            v.outcome.map_or("null".to_string(), |o| format!("\"{}\"", o.as_str())),
+            v.completes,
+            v.repeats_completion,
+            v.completes && !user.is_null()
+        ),
+        Err(e) => {
+            let mut out = format!(r#"{{"ok":false,"code":"{}","message":"#, e.code());
+            write_str(&mut out, &e.to_string());
+            out.push('}');
+            out
+        }
     })
+}
+
+/// `[request, [[id, workspace_id, tenant_id, status, dedup_key], …]]`.
+/// Returns `{"index": n | null, "dedup_key", "toast", "event"}`: the active duplicate's position, if any.
+pub fn plan_start_with([request, active]: [&Json; 2], config: &Config) -> Result<String> {
+    let request = StartRequest::decode(request, config)?;
+    let rows =
+        active.as_array().ok_or_else(|| EngineError::input("planStart: activeRuns must be an array"))?;
+    let runs = rows.iter().map(decode_active_row).collect::<Result<Vec<_>>>()?;
+    let index = find_duplicate(runs.iter().map(|r| (&r.scope, r.status, r.dedup_key.as_str())), &request);
+    let duplicate = index.and_then(|i| runs.get(i));
+    let mut out = String::with_capacity(512);
+    out.push_str("{\"index\":");
+    out.push_str(&index.map_or("null".to_string(), |i| i.to_string()));
+    out.push_str(",\"dedup_key\":");
+    write_str(&mut out, &request.dedup_key);
+    out.push_str(",\"toast\":");
+    let run_id = duplicate.and_then(|r| r.id.as_ref());
+    write_toast(&mut out, &toast(&config.label(&request.op_type), duplicate.is_some()), run_id);
+    out.push_str(",\"event\":");
+    let status = duplicate.map_or(Status::Queued, |r| r.status);
+    write_event(&mut out, run_id, &request.scope, &request.op_type, status, duplicate.is_some());
+    out.push('}');
+    Ok(out)
 }
 
 /// The fields of a run the dedup rule reads; `id` may be missing (a run not yet saved).
@@ -137,11 +157,9 @@ fn decode_active_row(row: &Json) -> Result<ActiveRow> {
 /// `input`: `[value, options]`.
 #[wasm_bindgen(js_name = sanitizeSummaryCounts)]
 pub fn sanitize_summary_counts(input: &str) -> std::result::Result<String, JsValue> {
-    run_sync(|| {
-        let input = parse_with(input, json::Limits::default())?;
-        let [value, options] = args::<2>(&input, "sanitizeSummaryCounts")?;
+    with_options(input, "sanitizeSummaryCounts", |[value], config| {
         let mut out = String::new();
-        sanitize_counts(value, &config_of(options)?.summary_keys)?.write(&mut out);
+        sanitize_counts(value, &config.summary_keys)?.write(&mut out);
         Ok(out)
     })
 }
@@ -149,11 +167,9 @@ pub fn sanitize_summary_counts(input: &str) -> std::result::Result<String, JsVal
 /// `input`: `[value, options]`.
 #[wasm_bindgen(js_name = sanitizeFailureSummary)]
 pub fn sanitize_failure_summary(input: &str) -> std::result::Result<String, JsValue> {
-    run_sync(|| {
-        let input = parse_with(input, json::Limits::default())?;
-        let [value, options] = args::<2>(&input, "sanitizeFailureSummary")?;
+    with_options(input, "sanitizeFailureSummary", |[value], config| {
         let mut out = String::new();
-        write_failures(&mut out, &sanitize_failures(value, config_of(options)?.failures)?);
+        write_failures(&mut out, &sanitize_failures(value, config.failures)?);
         Ok(out)
     })
 }
