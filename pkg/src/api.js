@@ -5,6 +5,7 @@
 import {
   RawEngine,
   checkUpdate as rawCheckUpdate,
+  failureReadWindow as rawFailureReadWindow,
   planStart as rawPlanStart,
   sanitizeFailureSummary as rawSanitizeFailureSummary,
   sanitizeSummaryCounts as rawSanitizeSummaryCounts,
@@ -97,6 +98,54 @@ function stringify(value, what, names) {
   return text === undefined ? 'null' : text;
 }
 
+/** Strings this short are inside every sanitizer window (2 × its smallest, 2048 characters). */
+const SHORT_STRING = 4096;
+
+/**
+ * The sanitizer reads at most a window of each failure string (`readWindow()` characters) and ignores the
+ * rest, so longer strings are cut here, before they are copied into WebAssembly: a completion carrying a
+ * multi-megabyte stack trace is cheap and never refused for its size, and the result is the same. A UTF-16
+ * length of twice the window always holds it. Returns `list` itself when nothing is long.
+ */
+function boundFailureStrings(list, readWindow) {
+  if (!Array.isArray(list)) return list;
+  let limit;
+  const cut = (text) => {
+    if (typeof text !== 'string' || text.length <= SHORT_STRING) return text;
+    limit ??= 2 * readWindow() + 2; // even all-astral text keeps more than the window
+    return text.length > limit ? text.slice(0, limit) : text;
+  };
+  let copy = null;
+  try {
+    list.forEach((entry, i) => {
+      let next = entry;
+      if (typeof entry === 'string') {
+        next = cut(entry);
+      } else if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
+        const { code, reason_code, message } = entry;
+        const [c, r, m] = [cut(code), cut(reason_code), cut(message)];
+        if (c !== code || r !== reason_code || m !== message) next = { ...entry, code: c, reason_code: r, message: m };
+      }
+      if (next !== entry) (copy ??= [...list])[i] = next;
+    });
+  } catch (e) {
+    throw invalid(`failure_summary cannot be read: ${describe(e)}`);
+  }
+  return copy ?? list;
+}
+
+/** `update` with its failure strings bounded (see boundFailureStrings); `update` itself when unchanged. */
+function boundUpdate(update, readWindow) {
+  let list;
+  try {
+    list = update !== null && typeof update === 'object' ? update.failure_summary : undefined;
+  } catch (e) {
+    throw invalid(`update cannot be read: ${describe(e)}`);
+  }
+  const bounded = boundFailureStrings(list, readWindow);
+  return bounded === list ? update : { ...update, failure_summary: bounded };
+}
+
 /** Calls a synchronous engine export, giving its errors their class. */
 function callPure(fn, text) {
   try {
@@ -184,7 +233,10 @@ export class Engine {
   }
 
   updateRun(scope, runId, update) {
-    return this.#call('updateRun', () => stringify([scope, runId, update], 'updateRun arguments', ['scope', 'runId', 'update']));
+    return this.#call('updateRun', () => {
+      const bounded = boundUpdate(update, () => this.#raw.failureReadWindow());
+      return stringify([scope, runId, bounded], 'updateRun arguments', ['scope', 'runId', 'update']);
+    });
   }
 
   getRun(scope, runId) {
@@ -322,5 +374,13 @@ export function sanitizeSummaryCounts(value, options) {
 
 /** Bounds the list, makes each message one line, redacts secrets, cuts long messages. */
 export function sanitizeFailureSummary(value, options) {
-  return callPure(rawSanitizeFailureSummary, stringify([value, options ?? null], 'failure_summary', ['failure_summary', 'options']));
+  const readWindow = () => {
+    try {
+      return rawFailureReadWindow(stringify(options ?? null, 'options'));
+    } catch (e) {
+      throw toOpsUxError(e);
+    }
+  };
+  const bounded = boundFailureStrings(value, readWindow);
+  return callPure(rawSanitizeFailureSummary, stringify([bounded, options ?? null], 'failure_summary', ['failure_summary', 'options']));
 }

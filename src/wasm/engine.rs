@@ -46,6 +46,12 @@ impl RawEngine {
         build().map_err(|e| to_js_error(&e))
     }
 
+    /// How many characters of a failure message or code the sanitizer reads (see `FailureLimits::read_window`).
+    #[wasm_bindgen(js_name = failureReadWindow)]
+    pub fn failure_read_window(&self) -> usize {
+        self.engine.config.failures.read_window()
+    }
+
     /// True when the runs live inside this engine (no host store).
     #[wasm_bindgen(js_name = isEmbedded)]
     pub fn is_embedded(&self) -> bool {

@@ -154,6 +154,15 @@ fn decode_active_row(row: &Json) -> Result<ActiveRow> {
     })
 }
 
+/// How many characters of a failure string sanitizing reads under `options` (JSON, or `null`).
+#[wasm_bindgen(js_name = failureReadWindow)]
+pub fn failure_read_window(options: &str) -> std::result::Result<usize, JsValue> {
+    parse_with(options, json::Limits::default())
+        .and_then(|o| config_of(&o))
+        .map(|c| c.failures.read_window())
+        .map_err(|e| to_js_error(&e))
+}
+
 /// `input`: `[value, options]`.
 #[wasm_bindgen(js_name = sanitizeSummaryCounts)]
 pub fn sanitize_summary_counts(input: &str) -> std::result::Result<String, JsValue> {

@@ -176,3 +176,32 @@ describe('redaction in storage', () => {
     });
   }
 });
+
+// A worker that fails with a multi-megabyte message must still be able to complete its run.
+describe('huge failure messages', () => {
+  const hugeMessage = `${'Bearer ghp_0123456789abcdefghijABCDEFGHIJ0123 at frame '.repeat(100_000)}END`;
+
+  it('a completion carrying a 5 MB message completes, cut and redacted', async () => {
+    const engine = await createEngine();
+    const scope = { workspace_id: 1, tenant_id: 2 };
+    const { run } = await engine.startRun({ ...scope, user_id: 7, type: 'inventory.sync' });
+    await engine.updateRun(scope, run.id, { status: 'running' });
+    const done = await engine.updateRun(scope, run.id, {
+      status: 'completed',
+      outcome: 'failed',
+      failure_summary: [{ code: 'crash', message: hugeMessage }],
+    });
+    assert.equal(done.run.status, 'completed');
+    const [entry] = done.run.failure_summary;
+    assert.equal([...entry.message].length, 240);
+    assert.ok(entry.message.endsWith('…'));
+    assert.ok(!entry.message.includes('ghp_0123'), entry.message);
+    assert.equal(done.notifications.length, 1);
+  });
+
+  it('cutting before the boundary changes nothing in the result', () => {
+    const whole = sanitizeFailureSummary([hugeMessage, { code: 'x', message: '😀'.repeat(50_000) }]);
+    const short = sanitizeFailureSummary([hugeMessage.slice(0, 20_000), { code: 'x', message: '😀'.repeat(20_000) }]);
+    assert.deepEqual(whole, short);
+  });
+});

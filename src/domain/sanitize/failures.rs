@@ -1,6 +1,6 @@
 //! `failure_summary`: a bounded list of `{code, reason_code?, message}`, one line each, secrets redacted.
 
-use super::redact::clean_message;
+use super::redact::{clean_message, window_chars};
 use crate::domain::error::{EngineError, Result};
 use crate::domain::json::{write_str, Json};
 
@@ -19,6 +19,14 @@ pub struct FailureEntry {
 pub struct FailureLimits {
     pub max_entries: usize,
     pub max_message_chars: usize,
+}
+
+impl FailureLimits {
+    /// The most characters of any string in a failure entry that sanitizing reads; the rest cannot change
+    /// the result, so the JavaScript side cuts longer strings before copying them in.
+    pub fn read_window(&self) -> usize {
+        window_chars(self.max_message_chars).max(window_chars(MAX_CODE_CHARS))
+    }
 }
 
 impl Default for FailureLimits {
@@ -188,6 +196,25 @@ mod tests {
     fn codes_become_tokens() {
         assert_eq!(clean_code("Graph API / throttled!"), "Graph_API___throttled_");
         assert_eq!(clean_code(&"a".repeat(100)).chars().count(), MAX_CODE_CHARS);
+    }
+
+    #[test]
+    fn nothing_past_the_read_window_changes_the_result() {
+        // The JS side cuts failure strings at twice the window (in UTF-16 units); this pins that the cut
+        // is invisible: the result of a huge message equals the result of its first `read_window` chars.
+        for limits in [FailureLimits::default(), FailureLimits { max_entries: 1, max_message_chars: 4000 }] {
+            let window = limits.read_window();
+            for filler in ["word ", "ü ", "😀 ", "Bearer ghp_0123456789abcdefghijABCDEFGHIJ0123 "] {
+                let huge: String = filler.repeat(3 * window);
+                let cut: String = huge.chars().take(window).collect();
+                let entry = |m: &str| Json::Array(vec![Json::String(m.to_string())]);
+                assert_eq!(
+                    sanitize_failures(&entry(&huge), limits).unwrap(),
+                    sanitize_failures(&entry(&(cut + "x")), limits).unwrap(),
+                    "{filler:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -75,6 +75,12 @@ pub fn redact_secrets(input: &str) -> String {
     text.into_owned()
 }
 
+/// How many characters of a message `clean_message` reads for a result of `max_chars`: the rest is
+/// never looked at, so a caller may drop it before handing the message over.
+pub fn window_chars(max_chars: usize) -> usize {
+    max_chars.saturating_mul(4).max(MIN_WINDOW_CHARS)
+}
+
 /// The whole pipeline for one message: take at most a window of the input (max(4*max_chars, 2048) chars — so
 /// huge inputs cost little, but a secret straddling the visible end is still seen whole), make it one line
 /// (every control char incl. \r \n \t and U+2028/U+2029 becomes a space; runs of whitespace collapse to one
@@ -84,7 +90,7 @@ pub fn clean_message(input: &str, max_chars: usize) -> String {
     if max_chars == 0 {
         return String::new();
     }
-    let window_chars = max_chars.saturating_mul(4).max(MIN_WINDOW_CHARS);
+    let window_chars = window_chars(max_chars);
     let (window, cut) = match input.char_indices().nth(window_chars) {
         None => (input, false),
         Some((end, next)) => {
