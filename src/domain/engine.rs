@@ -4,7 +4,7 @@
 use super::config::Config;
 use super::error::{EngineError, Result};
 use super::ids::{Id, Scope};
-use super::json::{quote, write_str};
+use super::json::quote;
 use super::notification::Notification;
 use super::request::{RunUpdate, StartRequest};
 use super::run::{OperationRun, RunDraft, Status};
@@ -186,13 +186,6 @@ pub fn write_list<T>(out: &mut String, items: &[T], write_one: impl Fn(&T, &mut 
         write_one(item, out);
     }
     out.push(']');
-}
-
-/// A JSON string holding `text`, for results that are a bare string.
-pub fn json_string(text: &str) -> String {
-    let mut out = String::new();
-    write_str(&mut out, text);
-    out
 }
 
 #[cfg(test)]

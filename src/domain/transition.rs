@@ -28,13 +28,11 @@ pub struct Verdict {
 /// Decides whether `update` may apply to a run in `status`/`outcome`. `run_id` only names it in messages.
 pub fn decide(run_id: &Id, status: Status, outcome: Option<Outcome>, update: &RunUpdate) -> Result<Verdict> {
     let keep = Verdict { status, outcome, completes: false, repeats_completion: false };
-    if let (Some(o), target) = (update.outcome, update.status) {
-        if target != Some(Status::Completed) {
-            return Err(EngineError::input(format!(
-                "outcome \"{}\" needs status \"completed\" in the same update",
-                o.as_str()
-            )));
-        }
+    if let Some(o) = update.outcome.filter(|_| update.status != Some(Status::Completed)) {
+        return Err(EngineError::input(format!(
+            "outcome \"{}\" needs status \"completed\" in the same update",
+            o.as_str()
+        )));
     }
     let Some(target) = update.status else {
         if status == Status::Completed && update.touches_progress() {
@@ -44,14 +42,13 @@ pub fn decide(run_id: &Id, status: Status, outcome: Option<Outcome>, update: &Ru
         }
         return Ok(keep);
     };
-    let target_outcome = match (target, update.outcome) {
-        (Status::Completed, None) => {
-            return Err(EngineError::OutcomeRequired(format!(
+    // Here an outcome comes exactly with `completed` (checked above), so only its absence is left to refuse.
+    let target_outcome = update.outcome;
+    if target == Status::Completed && target_outcome.is_none() {
+        return Err(EngineError::OutcomeRequired(format!(
             "completing run {run_id} needs an outcome: succeeded, partially_succeeded, failed or cancelled"
-        )))
-        }
-        (_, o) => o,
-    };
+        )));
+    }
     match (status, target) {
         (Status::Completed, Status::Completed) if outcome == target_outcome => {
             Ok(Verdict { repeats_completion: true, ..keep })
