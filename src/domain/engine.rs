@@ -187,7 +187,3 @@ pub fn write_list<T>(out: &mut String, items: &[T], write_one: impl Fn(&T, &mut 
     }
     out.push(']');
 }
-
-#[cfg(test)]
-#[path = "engine_tests.rs"]
-mod tests;

@@ -54,7 +54,7 @@ pub enum JsonError {
 }
 
 /// Keys that would reach `Object.prototype` or constructors if copied naively in JavaScript.
-const FORBIDDEN_KEYS: [&str; 3] = ["__proto__", "constructor", "prototype"];
+pub const FORBIDDEN_KEYS: [&str; 3] = ["__proto__", "constructor", "prototype"];
 
 /// Objects up to this many keys are checked for duplicates by linear scan; larger ones by sorting.
 const SMALL_OBJECT: usize = 16;
@@ -563,7 +563,3 @@ pub fn write_f64(out: &mut String, n: f64) {
         write!(out, "{n:e}")
     };
 }
-
-#[cfg(test)]
-#[path = "json_tests.rs"]
-mod tests;

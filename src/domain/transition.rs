@@ -128,7 +128,3 @@ pub fn apply(run: &OperationRun, update: &RunUpdate, now: Millis, config: &Confi
     };
     Ok(Applied { run: next, notifications, changed })
 }
-
-#[cfg(test)]
-#[path = "transition_tests.rs"]
-mod tests;

@@ -777,7 +777,3 @@ fn is_word_shaped(part: &[u8]) -> bool {
     }
     digit_runs <= 1 && transitions * 3 <= part.len()
 }
-
-#[cfg(test)]
-#[path = "redact_tests.rs"]
-mod tests;

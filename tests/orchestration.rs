@@ -1,9 +1,18 @@
 //! The orchestration over the embedded store and over stores that race, fail and lie.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use super::*;
-use crate::domain::json::{parse, Limits};
-use crate::domain::memory::MemoryStore;
-use crate::domain::time::Millis;
+use ops_ux_engine::domain::config::Config;
+use ops_ux_engine::domain::engine::Engine;
+use ops_ux_engine::domain::error::{EngineError, Result};
+use ops_ux_engine::domain::ids::{Id, Scope};
+use ops_ux_engine::domain::json::{parse, Limits};
+use ops_ux_engine::domain::memory::MemoryStore;
+use ops_ux_engine::domain::notification::Notification;
+use ops_ux_engine::domain::request::{RunUpdate, StartRequest};
+use ops_ux_engine::domain::run::{OperationRun, RunDraft, Status};
+use ops_ux_engine::domain::store::{Commit, Inserted, NotificationFilter, RunFilter, Store};
+use ops_ux_engine::domain::time::Clock;
+use ops_ux_engine::domain::time::Millis;
 use std::cell::Cell;
 use std::future::Future;
 use std::pin::pin;
@@ -85,7 +94,7 @@ impl Store for AsyncStore {
         Yield(false).await;
         self.commits.set(self.commits.get() + 1);
         if self.fail_commits.get() {
-            return Err(EngineError::store("the store's commitRun threw: connection reset"));
+            return Err(EngineError::Store("the store's commitRun threw: connection reset".into()));
         }
         self.inner.commit(commit).await
     }
@@ -410,4 +419,4 @@ fn results_serialise_as_the_documented_json() {
     assert_eq!(run, started.run, "a written run reads back the same");
 }
 
-use crate::domain::json::Json;
+use ops_ux_engine::domain::json::Json;

@@ -1,6 +1,7 @@
 //! The strict JSON parser and writer: every rule accepted and refused, round trips, hostile sizes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use super::*;
+use ops_ux_engine::domain::json::*;
 use JsonError::{DuplicateKey, ForbiddenKey, NumberOutOfRange, TooDeep, TooLarge};
 
 fn p(text: &str) -> Result<Json, JsonError> {

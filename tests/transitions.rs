@@ -1,9 +1,16 @@
 //! Every allowed and every refused transition, by name.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
-use super::*;
-use crate::domain::ids::Scope;
-use crate::domain::json::{parse, Limits};
-use crate::domain::run::RunDraft;
+use ops_ux_engine::domain::config::Config;
+use ops_ux_engine::domain::error::Result;
+use ops_ux_engine::domain::ids::Id;
+use ops_ux_engine::domain::ids::Scope;
+use ops_ux_engine::domain::json::{parse, Limits};
+use ops_ux_engine::domain::request::RunUpdate;
+use ops_ux_engine::domain::run::RunDraft;
+use ops_ux_engine::domain::run::{OperationRun, Outcome, Status};
+use ops_ux_engine::domain::time::Millis;
+use ops_ux_engine::domain::transition::{apply, Applied};
 
 const T0: Millis = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
