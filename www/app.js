@@ -60,6 +60,7 @@ function progress(run) {
 }
 
 async function render() {
+  showPlan(); // a run that completed frees its key: the hint follows
   const runs = await allRuns();
   const active = runs.filter((r) => r.status !== 'completed');
   $('active-count').textContent = String(active.length);
@@ -115,10 +116,7 @@ $('start').addEventListener('submit', async (event) => {
   }
 });
 $('start').addEventListener('input', showPlan);
-window.addEventListener(RUN_ENQUEUED, () => {
-  render();
-  showPlan();
-});
+window.addEventListener(RUN_ENQUEUED, render);
 
 /** The worker: every tick, each active run moves one step — start, report progress, complete. */
 const OUTCOMES = ['succeeded', 'succeeded', 'partially_succeeded', 'failed'];
