@@ -73,33 +73,62 @@ impl Future for Yield {
     }
 }
 
-/// A store whose every method awaits before touching memory, and whose commit can be made to fail.
-#[derive(Default)]
-struct AsyncStore {
-    inner: MemoryStore,
-    fail_commits: Cell<bool>,
-    commits: Cell<u32>,
+/// How a [`TestStore`] misbehaves.
+#[derive(Clone, Copy, Default, PartialEq)]
+enum Fault {
+    #[default]
+    None,
+    /// Every commit throws.
+    CommitThrows,
+    /// Every commit loses the compare-and-set.
+    CommitStale,
+    /// Reads answer from another tenant: `getRun` relabels the run, `listRuns` lists tenant 2's runs.
+    LeaksTenant,
 }
 
-impl Store for AsyncStore {
+/// The embedded store behind an await at every method (so writers interleave), with a switchable fault.
+#[derive(Default)]
+struct TestStore {
+    inner: MemoryStore,
+    fault: Cell<Fault>,
+}
+
+impl TestStore {
+    fn with(fault: Fault) -> Self {
+        TestStore { fault: Cell::new(fault), ..TestStore::default() }
+    }
+
+    fn leaked(&self, mut run: OperationRun) -> OperationRun {
+        if self.fault.get() == Fault::LeaksTenant {
+            run.scope.tenant_id = Id::Int(99);
+        }
+        run
+    }
+}
+
+impl Store for TestStore {
     async fn insert_run(&self, draft: &RunDraft) -> Result<Inserted> {
         Yield(false).await;
         self.inner.insert_run(draft).await
     }
-    async fn get_run(&self, scope: &Scope, id: &Id) -> Result<Option<OperationRun>> {
+    async fn get_run(&self, s: &Scope, id: &Id) -> Result<Option<OperationRun>> {
         Yield(false).await;
-        self.inner.get_run(scope, id).await
+        let s = if self.fault.get() == Fault::LeaksTenant { scope() } else { s.clone() };
+        Ok(self.inner.get_run(&s, id).await?.map(|r| self.leaked(r)))
     }
     async fn commit(&self, commit: &Commit) -> Result<bool> {
         Yield(false).await;
-        self.commits.set(self.commits.get() + 1);
-        if self.fail_commits.get() {
-            return Err(EngineError::Store("the store's commitRun threw: connection reset".into()));
+        match self.fault.get() {
+            Fault::CommitThrows => {
+                Err(EngineError::Store("the store's commitRun threw: connection reset".into()))
+            }
+            Fault::CommitStale => Ok(false),
+            _ => self.inner.commit(commit).await,
         }
-        self.inner.commit(commit).await
     }
-    async fn list_runs(&self, scope: &Scope, filter: &RunFilter) -> Result<Vec<OperationRun>> {
-        self.inner.list_runs(scope, filter).await
+    async fn list_runs(&self, s: &Scope, f: &RunFilter) -> Result<Vec<OperationRun>> {
+        let s = if self.fault.get() == Fault::LeaksTenant { scope() } else { s.clone() };
+        self.inner.list_runs(&s, f).await
     }
     async fn list_notifications(
         &self,
@@ -199,7 +228,7 @@ fn a_full_lifecycle_stores_exactly_one_notification() {
 
 #[test]
 fn concurrent_completions_store_one_notification() {
-    let e = engine(AsyncStore::default());
+    let e = engine(TestStore::default());
     let run = block_on(e.start_run(start_request(SYNC))).unwrap().run;
     block_on(e.update_run(&scope(), &run.id, &update(r#"{"status":"running"}"#))).unwrap();
     let done = update(r#"{"status":"completed","outcome":"succeeded"}"#);
@@ -212,7 +241,7 @@ fn concurrent_completions_store_one_notification() {
 
 #[test]
 fn concurrent_completions_with_different_outcomes_one_wins_one_is_refused() {
-    let e = engine(AsyncStore::default());
+    let e = engine(TestStore::default());
     let run = block_on(e.start_run(start_request(SYNC))).unwrap().run;
     block_on(e.update_run(&scope(), &run.id, &update(r#"{"status":"running"}"#))).unwrap();
     let (ok, refused) = join(
@@ -226,7 +255,7 @@ fn concurrent_completions_with_different_outcomes_one_wins_one_is_refused() {
 
 #[test]
 fn concurrent_starts_create_one_run() {
-    let e = engine(AsyncStore::default());
+    let e = engine(TestStore::default());
     let (a, b) = join(e.start_run(start_request(SYNC)), e.start_run(start_request(SYNC)));
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a.run.id, b.run.id);
@@ -236,54 +265,20 @@ fn concurrent_starts_create_one_run() {
 
 #[test]
 fn a_failing_commit_leaves_the_run_as_it_was() {
-    let e = engine(AsyncStore::default());
+    let e = engine(TestStore::default());
     let run = block_on(e.start_run(start_request(SYNC))).unwrap().run;
-    e.store.fail_commits.set(true);
+    e.store.fault.set(Fault::CommitThrows);
     let err = block_on(e.update_run(&scope(), &run.id, &update(r#"{"status":"running"}"#))).unwrap_err();
     assert_eq!(err.code(), "E_STORE");
     assert_eq!(block_on(e.get_run(&scope(), &run.id)).unwrap(), run);
-    e.store.fail_commits.set(false);
+    e.store.fault.set(Fault::None);
     let next = block_on(e.update_run(&scope(), &run.id, &update(r#"{"status":"running"}"#))).unwrap();
     assert_eq!(next.run.status, Status::Running, "the next call succeeds once the store is back");
 }
 
-/// A store where every commit loses: the engine gives up with E_CONFLICT instead of spinning.
-struct AlwaysStale(MemoryStore);
-impl Store for AlwaysStale {
-    async fn insert_run(&self, d: &RunDraft) -> Result<Inserted> {
-        self.0.insert_run(d).await
-    }
-    async fn get_run(&self, s: &Scope, id: &Id) -> Result<Option<OperationRun>> {
-        self.0.get_run(s, id).await
-    }
-    async fn commit(&self, _: &Commit) -> Result<bool> {
-        Ok(false)
-    }
-    async fn list_runs(&self, s: &Scope, f: &RunFilter) -> Result<Vec<OperationRun>> {
-        self.0.list_runs(s, f).await
-    }
-    async fn list_notifications(
-        &self,
-        s: &Scope,
-        u: &Id,
-        f: &NotificationFilter,
-    ) -> Result<Vec<Notification>> {
-        self.0.list_notifications(s, u, f).await
-    }
-    async fn mark_notification_read(
-        &self,
-        s: &Scope,
-        u: &Id,
-        id: &str,
-        at: Millis,
-    ) -> Result<Option<Notification>> {
-        self.0.mark_notification_read(s, u, id, at).await
-    }
-}
-
 #[test]
 fn endless_conflicts_end_in_e_conflict() {
-    let e = engine(AlwaysStale(MemoryStore::new()));
+    let e = engine(TestStore::with(Fault::CommitStale));
     let run = block_on(e.start_run(start_request(SYNC))).unwrap().run;
     let err = block_on(e.update_run(&scope(), &run.id, &update(r#"{"status":"running"}"#))).unwrap_err();
     assert_eq!(err.code(), "E_CONFLICT");
@@ -352,47 +347,9 @@ fn notifications_are_marked_read_once_and_only_by_their_user() {
     assert!(unread.is_empty());
 }
 
-/// A store that answers with a run of another tenant: the engine refuses to pass it on.
-struct Leaky(MemoryStore);
-impl Store for Leaky {
-    async fn insert_run(&self, d: &RunDraft) -> Result<Inserted> {
-        self.0.insert_run(d).await
-    }
-    async fn get_run(&self, _: &Scope, id: &Id) -> Result<Option<OperationRun>> {
-        let mut run = self.0.get_run(&scope(), id).await?;
-        if let Some(r) = run.as_mut() {
-            r.scope.tenant_id = Id::Int(99);
-        }
-        Ok(run)
-    }
-    async fn commit(&self, c: &Commit) -> Result<bool> {
-        self.0.commit(c).await
-    }
-    async fn list_runs(&self, _: &Scope, f: &RunFilter) -> Result<Vec<OperationRun>> {
-        self.0.list_runs(&scope(), f).await
-    }
-    async fn list_notifications(
-        &self,
-        s: &Scope,
-        u: &Id,
-        f: &NotificationFilter,
-    ) -> Result<Vec<Notification>> {
-        self.0.list_notifications(s, u, f).await
-    }
-    async fn mark_notification_read(
-        &self,
-        s: &Scope,
-        u: &Id,
-        id: &str,
-        at: Millis,
-    ) -> Result<Option<Notification>> {
-        self.0.mark_notification_read(s, u, id, at).await
-    }
-}
-
 #[test]
 fn a_store_that_leaks_another_scope_is_an_e_store_error() {
-    let e = engine(Leaky(MemoryStore::new()));
+    let e = engine(TestStore::with(Fault::LeaksTenant));
     let run = block_on(e.start_run(start_request(SYNC))).unwrap().run;
     assert_eq!(block_on(e.get_run(&scope(), &run.id)).unwrap_err().code(), "E_STORE");
     let other = Scope { workspace_id: Id::Int(1), tenant_id: Id::Int(99) };
