@@ -1,7 +1,7 @@
 // The dashboard: starts operations, shows toasts, a progress widget driven by run-enqueued, the runs,
 // and the completion notifications. A timer plays the worker that moves runs forward.
 // Everything from runs and users is rendered with textContent, never as HTML.
-import { createEngine, RUN_ENQUEUED } from '/pkg/browser.js';
+import { createEngine, RUN_ENQUEUED } from '/pkg/dist/browser.js';
 
 const WORKSPACE = 1;
 const USER = 7;
