@@ -228,6 +228,25 @@ export interface HostStore {
   listNotifications: (scope: Scope, userId: Id, filter: StoreNotificationFilter) => MaybePromise<OperationRunCompletedNotification[]>;
   /** Set `read_at` (and `updated_at`) if unset; return the notification, or null if this user has none with this id in scope. */
   markNotificationRead: (scope: Scope, userId: Id, id: string, readAt: Timestamp) => MaybePromise<OperationRunCompletedNotification | null | undefined>;
+  /** Recovery: completed runs with a `user_id` for which no `OperationRunCompleted` notification with that
+   *  `notifiable_id` and `data.run_id` is stored; `scope` null means every scope. Oldest first, at most `limit`. */
+  findUnnotifiedRuns: (scope: Scope | null, limit: number) => MaybePromise<OperationRun[]>;
+  /** Recovery: atomically store each notification whose id is not stored yet; return how many were stored. */
+  insertNotifications: (notifications: OperationRunCompletedNotification[]) => MaybePromise<number>;
+}
+
+export interface ReconcileOptions {
+  /** Only this scope; by default every scope. */
+  scope?: Scope | null;
+  /** Runs per batch (1–1000, default 100); batches repeat until nothing is left. */
+  limit?: number;
+}
+
+export interface ReconcileResult {
+  /** Completed runs found without their completion notification. */
+  checked: number;
+  /** Notifications this call stored (fewer than `checked` when a concurrent reconcile stored some). */
+  repaired: number;
 }
 
 export type ErrorCode =
@@ -263,6 +282,9 @@ export declare class Engine {
   /** A user's stored notifications in a scope, newest first. */
   listNotifications(scope: Scope, userId: Id, filter?: NotificationFilter): Promise<OperationRunCompletedNotification[]>;
   markNotificationRead(scope: Scope, userId: Id, notificationId: string): Promise<OperationRunCompletedNotification>;
+  /** Stores the completion notification of every completed run that lacks it (after a crash, or over a
+   *  store that is not atomic). Idempotent; safe to run from several processes at once. */
+  reconcile(options?: ReconcileOptions): Promise<ReconcileResult>;
   /** `checkUpdate` with this engine's options. */
   checkUpdate(run: Pick<OperationRun, 'status' | 'outcome'> & Partial<OperationRun>, update: RunUpdate): UpdateCheck;
   /** `planStart` with this engine's options. */

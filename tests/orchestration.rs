@@ -84,6 +84,8 @@ enum Fault {
     CommitStale,
     /// Reads answer from another tenant: `getRun` relabels the run, `listRuns` lists tenant 2's runs.
     LeaksTenant,
+    /// Not atomic, and it crashed: commits store the run but drop its notifications.
+    DropsNotifications,
 }
 
 /// The embedded store behind an await at every method (so writers interleave), with a switchable fault.
@@ -123,6 +125,9 @@ impl Store for TestStore {
                 Err(EngineError::Store("the store's commitRun threw: connection reset".into()))
             }
             Fault::CommitStale => Ok(false),
+            Fault::DropsNotifications => {
+                self.inner.commit(&Commit { notifications: Vec::new(), ..commit.clone() }).await
+            }
             _ => self.inner.commit(commit).await,
         }
     }
@@ -146,6 +151,14 @@ impl Store for TestStore {
         at: Millis,
     ) -> Result<Option<Notification>> {
         self.inner.mark_notification_read(s, u, id, at).await
+    }
+    async fn find_unnotified_runs(&self, s: Option<&Scope>, limit: usize) -> Result<Vec<OperationRun>> {
+        Yield(false).await;
+        self.inner.find_unnotified_runs(s, limit).await
+    }
+    async fn insert_notifications(&self, list: &[Notification]) -> Result<usize> {
+        Yield(false).await;
+        self.inner.insert_notifications(list).await
     }
 }
 
@@ -377,3 +390,61 @@ fn results_serialise_as_the_documented_json() {
 }
 
 use ops_ux_engine::domain::json::Json;
+
+/// Completes `n` runs of user 7 (and one system run) over a store that drops their notifications.
+fn runs_with_missing_notifications(n: usize) -> Engine<TestStore, FixedClock> {
+    let e = engine(TestStore::with(Fault::DropsNotifications));
+    let system =
+        r#"{"workspace_id":1,"tenant_id":2,"user_id":null,"type":"inventory.sync","identity":"sys"}"#;
+    let done = update(r#"{"status":"completed","outcome":"failed","summary_counts":{"failed":2}}"#);
+    for i in 0..=n {
+        let text = if i == n { system.to_string() } else { SYNC.replace("\"all\"", &i.to_string()) };
+        let run = block_on(e.start_run(start_request(&text))).unwrap().run;
+        block_on(e.update_run(&scope(), &run.id, &done)).unwrap();
+    }
+    e.store.fault.set(Fault::None);
+    e
+}
+
+#[test]
+fn reconcile_repairs_each_missing_completion_notification_once() {
+    let e = runs_with_missing_notifications(5);
+    assert!(notifications(&e).is_empty());
+    let first = block_on(e.reconcile(None, 2)).unwrap();
+    assert_eq!((first.checked, first.repaired), (5, 5), "in batches of 2; the system run needs none");
+    let stored = notifications(&e);
+    assert_eq!(stored.len(), 5);
+    assert!(stored
+        .iter()
+        .all(|n| n.title == "Inventory sync failed" && n.summary_counts.get("failed") == Some(2)));
+    let again = block_on(e.reconcile(None, 100)).unwrap();
+    assert_eq!((again.checked, again.repaired), (0, 0));
+}
+
+#[test]
+fn concurrent_reconciles_repair_once_between_them() {
+    let e = runs_with_missing_notifications(4);
+    let (a, b) = join(e.reconcile(None, 100), e.reconcile(None, 100));
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.repaired + b.repaired, 4);
+    assert_eq!(notifications(&e).len(), 4);
+}
+
+#[test]
+fn a_scoped_reconcile_touches_only_its_scope() {
+    let e = runs_with_missing_notifications(2);
+    let other = Scope { workspace_id: Id::Int(1), tenant_id: Id::Int(3) };
+    assert_eq!(block_on(e.reconcile(Some(&other), 100)).unwrap().checked, 0);
+    assert!(notifications(&e).is_empty());
+    assert_eq!(block_on(e.reconcile(Some(&scope()), 100)).unwrap().repaired, 2);
+}
+
+#[test]
+fn reconcile_finds_nothing_after_atomic_commits() {
+    let e = engine(MemoryStore::new());
+    let run = block_on(e.start_run(start_request(SYNC))).unwrap().run;
+    block_on(e.update_run(&scope(), &run.id, &update(r#"{"status":"completed","outcome":"cancelled"}"#)))
+        .unwrap();
+    assert_eq!(block_on(e.reconcile(None, 100)).unwrap().checked, 0);
+    assert_eq!(notifications(&e).len(), 1);
+}

@@ -29,6 +29,8 @@ export const STORE_METHODS = Object.freeze([
   'listRuns',
   'listNotifications',
   'markNotificationRead',
+  'findUnnotifiedRuns',
+  'insertNotifications',
 ]);
 
 export const RUN_ENQUEUED = 'run-enqueued';
@@ -257,6 +259,11 @@ export class Engine {
     return this.#call('markNotificationRead', () =>
       stringify([scope, userId, notificationId], 'markNotificationRead arguments', ['scope', 'userId', 'notificationId']),
     );
+  }
+
+  /** Stores the completion notification of every completed run that lacks it; `{checked, repaired}`. */
+  reconcile(options) {
+    return this.#call('reconcile', () => stringify([options ?? null], 'reconcile arguments', ['options']));
   }
 
   /** `checkUpdate` with this engine's summary keys and limits. */

@@ -5,7 +5,7 @@ use super::config::Config;
 use super::error::{EngineError, Result};
 use super::ids::{Id, Scope};
 use super::json::quote;
-use super::notification::Notification;
+use super::notification::{completion_notification, Notification};
 use super::request::{RunUpdate, StartRequest};
 use super::run::{OperationRun, RunDraft, Status};
 use super::start::write_start_result;
@@ -37,6 +37,15 @@ pub struct Updated {
     pub notifications: Vec<Notification>,
     /// False when the update was already in effect: nothing was written.
     pub changed: bool,
+}
+
+/// What `reconcile` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reconciled {
+    /// Completed runs found without their completion notification.
+    pub checked: usize,
+    /// Notifications this call stored (fewer than `checked` when another reconciler got there first).
+    pub repaired: usize,
 }
 
 impl<S: Store, C: Clock> Engine<S, C> {
@@ -155,6 +164,61 @@ impl<S: Store, C: Clock> Engine<S, C> {
             return Err(EngineError::store("the store's markNotificationRead returned another notification"));
         }
         Ok(n)
+    }
+}
+
+impl<S: Store, C: Clock> Engine<S, C> {
+    /// Repairs what a crash or a non-atomic store left behind: completed runs with an initiator whose
+    /// completion notification is missing get it, in batches of `batch` until none is left. Idempotent and
+    /// safe to race: the notification id is derived from run and initiator, so a second insert is skipped.
+    pub async fn reconcile(&self, scope: Option<&Scope>, batch: usize) -> Result<Reconciled> {
+        let mut total = Reconciled::default();
+        loop {
+            let runs = self.store.find_unnotified_runs(scope, batch).await?;
+            if runs.len() > batch {
+                return Err(EngineError::store(
+                    "the store's findUnnotifiedRuns returned more runs than the limit",
+                ));
+            }
+            let now = self.clock.now()?;
+            let mut notifications = Vec::with_capacity(runs.len());
+            for run in &runs {
+                if scope.is_some_and(|s| run.scope != *s) || run.status != Status::Completed {
+                    return Err(EngineError::store(format!(
+                        "the store's findUnnotifiedRuns returned run {} which is not a completed run of this scope",
+                        run.id
+                    )));
+                }
+                notifications.extend(completion_notification(run, &self.config, now));
+            }
+            if notifications.len() != runs.len() {
+                return Err(EngineError::store(
+                    "the store's findUnnotifiedRuns returned a run without an initiator",
+                ));
+            }
+            let repaired = if notifications.is_empty() {
+                0
+            } else {
+                self.store.insert_notifications(&notifications).await?
+            };
+            if repaired > notifications.len() {
+                return Err(EngineError::store(
+                    "the store's insertNotifications reported more than it was given",
+                ));
+            }
+            total.checked += runs.len();
+            total.repaired += repaired;
+            // A full batch may have more behind it; a batch that repaired nothing would come back the same.
+            if runs.len() < batch || repaired == 0 {
+                return Ok(total);
+            }
+        }
+    }
+}
+
+impl Reconciled {
+    pub fn write(&self, out: &mut String) {
+        out.push_str(&format!("{{\"checked\":{},\"repaired\":{}}}", self.checked, self.repaired));
     }
 }
 

@@ -3,8 +3,8 @@
 
 use super::error::Result;
 use super::ids::{Id, Scope};
-use super::notification::Notification;
-use super::run::{OperationRun, RunDraft};
+use super::notification::{notification_id, Notification};
+use super::run::{OperationRun, RunDraft, Status};
 use super::store::{Commit, Inserted, NotificationFilter, RunFilter, Store};
 use super::time::Millis;
 use std::cell::RefCell;
@@ -62,6 +62,18 @@ impl MemoryStore {
 }
 
 impl Inner {
+    /// Stores `n` unless its id is stored; returns whether it did.
+    fn add_notification(&mut self, n: &Notification) -> bool {
+        if self.notification_ids.contains_key(&n.id) {
+            return false;
+        }
+        let at = self.notifications.len();
+        self.notification_ids.insert(n.id.clone(), at);
+        self.notifications_by_user.entry((n.scope.clone(), n.notifiable_id.clone())).or_default().push(at);
+        self.notifications.push(n.clone());
+        true
+    }
+
     fn index_of(&self, scope: &Scope, id: &Id) -> Option<usize> {
         let Id::Int(n) = id else { return None };
         let index = usize::try_from(*n).ok()?.checked_sub(1)?;
@@ -105,17 +117,7 @@ impl Store for MemoryStore {
             }
         }
         for n in &commit.notifications {
-            if inner.notification_ids.contains_key(&n.id) {
-                continue;
-            }
-            let at = inner.notifications.len();
-            inner.notification_ids.insert(n.id.clone(), at);
-            inner
-                .notifications_by_user
-                .entry((n.scope.clone(), n.notifiable_id.clone()))
-                .or_default()
-                .push(at);
-            inner.notifications.push(n.clone());
+            inner.add_notification(n);
         }
         Ok(true)
     }
@@ -172,5 +174,25 @@ impl Store for MemoryStore {
             n.updated_at = read_at.max(n.updated_at);
         }
         Ok(Some(n.clone()))
+    }
+
+    async fn find_unnotified_runs(&self, scope: Option<&Scope>, limit: usize) -> Result<Vec<OperationRun>> {
+        let inner = self.inner.borrow();
+        // Only the engine writes here, so a completion notification always carries the derived id.
+        let notified =
+            |r: &OperationRun, user: &Id| inner.notification_ids.contains_key(&notification_id(&r.id, user));
+        Ok(inner
+            .runs
+            .iter()
+            .filter(|r| scope.is_none_or(|s| r.scope == *s) && r.status == Status::Completed)
+            .filter(|r| r.user_id.as_ref().is_some_and(|user| !notified(r, user)))
+            .take(limit)
+            .cloned()
+            .collect())
+    }
+
+    async fn insert_notifications(&self, notifications: &[Notification]) -> Result<usize> {
+        let mut inner = self.inner.borrow_mut();
+        Ok(notifications.iter().filter(|n| inner.add_notification(n)).count())
     }
 }

@@ -201,6 +201,25 @@ pub fn decode_notification_filter(value: &Json) -> Result<NotificationFilter> {
     Ok(filter)
 }
 
+/// What `reconcile` covers: one scope or every scope, in batches of `batch` runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReconcileOptions {
+    pub scope: Option<Scope>,
+    pub batch: usize,
+}
+
+/// `{scope?: {workspace_id, tenant_id} | null, limit?: number}` for `reconcile`.
+pub fn decode_reconcile_options(value: &Json) -> Result<ReconcileOptions> {
+    let mut options = ReconcileOptions { scope: None, batch: DEFAULT_LIMIT };
+    if value.is_null() {
+        return Ok(options);
+    }
+    object(value, "reconcile options", &["scope", "limit"])?;
+    options.scope = present(value, "scope").map(|v| Scope::decode(v, "scope")).transpose()?;
+    options.batch = decode_limit(present(value, "limit"))?;
+    Ok(options)
+}
+
 const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 1000;
 

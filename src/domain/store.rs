@@ -7,6 +7,8 @@
 //!   store the notifications in the same atomic step, skipping any whose id is already stored.
 //! * `list_runs`, `list_notifications`, `mark_notification_read` — scoped reads and the one notification
 //!   write a user makes.
+//! * `find_unnotified_runs`, `insert_notifications` — recovery: what a crash or a non-atomic store left
+//!   behind (a completed run without its completion notification), and the idempotent repair.
 
 use super::error::Result;
 use super::ids::{Id, Scope};
@@ -68,4 +70,9 @@ pub trait Store {
         id: &str,
         read_at: Millis,
     ) -> Result<Option<Notification>>;
+    /// Completed runs with an initiator and no stored completion notification for it; `None`: every scope.
+    /// Oldest first.
+    async fn find_unnotified_runs(&self, scope: Option<&Scope>, limit: usize) -> Result<Vec<OperationRun>>;
+    /// Stores each notification whose id is not stored yet, all in one atomic step; returns how many.
+    async fn insert_notifications(&self, notifications: &[Notification]) -> Result<usize>;
 }

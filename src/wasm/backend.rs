@@ -68,4 +68,18 @@ impl Store for Backend {
             Backend::Host(s) => s.mark_notification_read(scope, user_id, id, read_at).await,
         }
     }
+
+    async fn find_unnotified_runs(&self, scope: Option<&Scope>, limit: usize) -> Result<Vec<OperationRun>> {
+        match self {
+            Backend::Embedded(s) => s.find_unnotified_runs(scope, limit).await,
+            Backend::Host(s) => s.find_unnotified_runs(scope, limit).await,
+        }
+    }
+
+    async fn insert_notifications(&self, notifications: &[Notification]) -> Result<usize> {
+        match self {
+            Backend::Embedded(s) => s.insert_notifications(notifications).await,
+            Backend::Host(s) => s.insert_notifications(notifications).await,
+        }
+    }
 }

@@ -14,7 +14,9 @@ use crate::domain::ids::{Id, Scope};
 use crate::domain::json::{self, Json};
 use crate::domain::memory::MemoryStore;
 use crate::domain::notification::Notification;
-use crate::domain::request::{decode_notification_filter, decode_run_filter, RunUpdate, StartRequest};
+use crate::domain::request::{
+    decode_notification_filter, decode_reconcile_options, decode_run_filter, RunUpdate, StartRequest,
+};
 use crate::domain::run::OperationRun;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -91,6 +93,11 @@ impl RawEngine {
     #[wasm_bindgen(js_name = markNotificationRead)]
     pub fn mark_notification_read(&self, input: String) -> std::result::Result<JsValue, JsValue> {
         drive(mark_notification_read(Rc::clone(&self.engine), input))
+    }
+
+    /// `input`: `[options]`.
+    pub fn reconcile(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+        drive(reconcile(Rc::clone(&self.engine), input))
     }
 }
 
@@ -199,4 +206,14 @@ async fn mark_notification_read(engine: Rc<JsEngine>, input: String) -> Result<S
     let id = id.as_str().ok_or_else(|| EngineError::input("notification id must be a string"))?;
     let n = engine.mark_notification_read(&Scope::decode(scope, "scope")?, &user_id(user)?, id).await?;
     Ok(n.to_json_text())
+}
+
+async fn reconcile(engine: Rc<JsEngine>, input: String) -> Result<String> {
+    let input = parse(&input, &engine.config)?;
+    let [options] = args::<1>(&input, "reconcile")?;
+    let options = decode_reconcile_options(options)?;
+    let done = engine.reconcile(options.scope.as_ref(), options.batch).await?;
+    let mut out = String::new();
+    done.write(&mut out);
+    Ok(out)
 }

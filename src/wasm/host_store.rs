@@ -1,4 +1,4 @@
-//! The host persistence interface: any JavaScript object with the six methods below, each returning a
+//! The host persistence interface: any JavaScript object with the eight methods below, each returning a
 //! value or a Promise. It implements the core's [`Store`] trait.
 //!
 //! Arguments go to the host as plain objects (parsed from the core's JSON); results come back through
@@ -20,15 +20,23 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// The method names, in the order of the fields of [`HostStore`]. The README and `index.d.ts` document them.
-pub const METHODS: [&str; 6] =
-    ["insertRun", "getRun", "commitRun", "listRuns", "listNotifications", "markNotificationRead"];
+pub const METHODS: [&str; 8] = [
+    "insertRun",
+    "getRun",
+    "commitRun",
+    "listRuns",
+    "listNotifications",
+    "markNotificationRead",
+    "findUnnotifiedRuns",
+    "insertNotifications",
+];
 
 /// Results may be large (a page of runs); they are bounded all the same.
 const RESULT_LIMITS: Limits = Limits { max_depth: 32, max_bytes: 64 * 1024 * 1024 };
 
 pub struct HostStore {
     object: JsValue,
-    methods: [Function; 6],
+    methods: [Function; 8],
 }
 
 impl HostStore {
@@ -48,14 +56,12 @@ impl HostStore {
                     ))
                 })
         };
-        let methods = [
-            method(METHODS[0])?,
-            method(METHODS[1])?,
-            method(METHODS[2])?,
-            method(METHODS[3])?,
-            method(METHODS[4])?,
-            method(METHODS[5])?,
-        ];
+        let mut methods = Vec::with_capacity(METHODS.len());
+        for name in METHODS {
+            methods.push(method(name)?);
+        }
+        let methods =
+            methods.try_into().map_err(|_| EngineError::store("the store methods could not be read"))?;
         Ok(HostStore { object, methods })
     }
 
@@ -235,5 +241,25 @@ impl Store for HostStore {
                 .map(Some)
                 .map_err(|e| garbage("markNotificationRead", &format!("an invalid notification: {e}"))),
         }
+    }
+
+    async fn find_unnotified_runs(&self, scope: Option<&Scope>, limit: usize) -> Result<Vec<OperationRun>> {
+        let mut args = String::from("[");
+        match scope {
+            Some(scope) => scope_json(&mut args, scope),
+            None => args.push_str("null"),
+        }
+        args.push_str(&format!(",{limit}]"));
+        decode_runs(&self.call(6, &args).await?, "findUnnotifiedRuns")
+    }
+
+    async fn insert_notifications(&self, notifications: &[Notification]) -> Result<usize> {
+        let mut args = String::from("[");
+        write_list(&mut args, notifications, Notification::write);
+        args.push(']');
+        let count = self.call(7, &args).await?.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0);
+        count.map(|n| n as usize).ok_or_else(|| {
+            garbage("insertNotifications", "something other than the number of notifications inserted")
+        })
     }
 }

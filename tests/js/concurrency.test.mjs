@@ -186,7 +186,7 @@ describe('store traffic (countingStore)', () => {
     const store = countingStore(asyncStore(ref));
     const engine = await createEngine({ store });
     const { run } = await engine.startRun(request());
-    assert.deepEqual(store.calls, { insertRun: 1, getRun: 0, commitRun: 0, listRuns: 0, listNotifications: 0, markNotificationRead: 0 });
+    assert.deepEqual(store.calls, { insertRun: 1, getRun: 0, commitRun: 0, listRuns: 0, listNotifications: 0, markNotificationRead: 0, findUnnotifiedRuns: 0, insertNotifications: 0 });
     const draft = store.log[0].args[0];
     assert.equal(draft.id, undefined, 'the store assigns the id');
     assert.equal(draft.status, 'queued');

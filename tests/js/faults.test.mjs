@@ -22,6 +22,13 @@ async function world({ async = false, ...fault }) {
   const completed = await engine.updateRun(SCOPE, started.run.id, { status: 'completed', outcome: 'succeeded' });
   const run = (await engine.updateRun(SCOPE, (await engine.startRun(request({ identity: 'live' }))).run.id, { status: 'running' })).run;
   const notificationId = completed.notifications[0].id;
+  // A gap for reconcile to repair: a completed run whose notification a non-atomic store never wrote.
+  const gap = (await engine.updateRun(SCOPE, (await engine.startRun(request({ identity: 'gap' }))).run.id, { status: 'running' })).run;
+  ref.commitRun({
+    run: { ...gap, status: 'completed', outcome: 'succeeded', completed_at: gap.started_at, version: gap.version + 1 },
+    expected_version: gap.version,
+    notifications: [],
+  });
   let n = 0;
   const calls = {
     insertRun: () => engine.startRun(request({ identity: 'new' })),
@@ -31,6 +38,8 @@ async function world({ async = false, ...fault }) {
     listRuns: () => engine.listRuns(SCOPE),
     listNotifications: () => engine.listNotifications(SCOPE, USER),
     markNotificationRead: () => engine.markNotificationRead(SCOPE, USER, notificationId),
+    findUnnotifiedRuns: () => engine.reconcile({ scope: SCOPE }),
+    insertNotifications: () => engine.reconcile(),
   };
   return { ref, store, engine, run, done: completed.run, calls };
 }
@@ -111,6 +120,12 @@ const GARBAGE = {
       ...inner.listNotifications(scope, user, { unread: false, limit: 100 }).find((n) => n.id === id),
       id: 'another',
     })],
+  findUnnotifiedRuns: [{ nope: 1 }, 'a string', 42, null, [{ nope: 1 }],
+    ([scope, limit], inner) => inner.findUnnotifiedRuns(scope, limit).map((r) => ({ ...r, status: 'running', outcome: null })),
+    ([scope, limit], inner) => inner.findUnnotifiedRuns(scope, limit).map((r) => ({ ...r, user_id: null })),
+    ([scope, limit], inner) => inner.findUnnotifiedRuns(scope, limit).map((r) => ({ ...r, tenant_id: 999 })),
+    ([scope, limit], inner) => Array(limit + 1).fill(inner.findUnnotifiedRuns(scope, limit)[0])],
+  insertNotifications: ['1', -1, 1.5, null, { nope: 1 }, true, ([list]) => list.length + 1],
 };
 
 function describeValue(value) {
@@ -226,6 +241,7 @@ function hostileScenario(thrownSource, mode) {
       getRun: (s, id) => runs[id - 1] ?? null,
       commitRun: (c) => { if (fail) { if (${JSON.stringify(mode)} === 'throw') throw thrown; return Promise.reject(thrown); } runs[c.run.id - 1] = c.run; return true; },
       listRuns: () => [], listNotifications: () => [], markNotificationRead: () => null,
+      findUnnotifiedRuns: () => [], insertNotifications: () => 0,
     };
     const engine = await createEngine({ store });
     const scope = { workspace_id: 1, tenant_id: 1 };

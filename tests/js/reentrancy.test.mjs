@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from 'ops-ux-engine';
-import { ReferenceStore } from './support/stores.mjs';
+import { ReferenceStore, STORE_METHOD_NAMES } from './support/stores.mjs';
 import { SCOPE, request } from './support/helpers.mjs';
 
 describe('re-entrant callbacks', () => {
@@ -42,6 +42,8 @@ describe('re-entrant callbacks', () => {
       listRuns: (scope, filter) => inner.listRuns(scope, filter),
       listNotifications: (scope, user, filter) => inner.listNotifications(scope, user, filter),
       markNotificationRead: (scope, user, id, at) => inner.markNotificationRead(scope, user, id, at),
+      findUnnotifiedRuns: (scope, limit) => inner.findUnnotifiedRuns(scope, limit),
+      insertNotifications: (list) => inner.insertNotifications(list),
     };
     engine = await createEngine({ store });
     const { run } = await engine.startRun(request());
@@ -57,7 +59,7 @@ describe('re-entrant callbacks', () => {
     const inner = new ReferenceStore();
     const store = {
       ...Object.fromEntries(
-        ['getRun', 'commitRun', 'listRuns', 'listNotifications', 'markNotificationRead'].map((m) => [m, (...a) => inner[m](...a)]),
+        STORE_METHOD_NAMES.filter((m) => m !== 'insertRun').map((m) => [m, (...a) => inner[m](...a)]),
       ),
       insertRun: (draft) => new Promise((resolve) => (release = () => resolve(inner.insertRun(draft)))),
     };

@@ -40,6 +40,8 @@ import type {
   StartRunResult,
   RunUpdate,
   UpdateRunResult,
+  ReconcileResult,
+  ReconcileOptions,
   RunFilter,
   NotificationFilter,
   EngineLimits,
@@ -187,6 +189,23 @@ export class MemoryStore implements HostStore {
     }
     return copy(notification);
   }
+
+  /** Recovery: completed runs with an initiator that no stored completion names. */
+  findUnnotifiedRuns(scope: Scope | null, limit: number): OperationRun[] {
+    const notified = (run: OperationRun) =>
+      this.#notifications.some((n) => n.notifiable_id === run.user_id && n.data.run_id === run.id);
+    return this.#runs
+      .filter((r) => (scope === null || inScope(scope, r)) && r.status === 'completed' && r.user_id !== null)
+      .filter((r) => !notified(r))
+      .slice(0, limit)
+      .map(copy);
+  }
+
+  async insertNotifications(notifications: OperationRunCompletedNotification[]): Promise<number> {
+    const fresh = notifications.filter((n) => !this.#notifications.some((m) => m.id === n.id));
+    this.#notifications.push(...fresh.map(copy));
+    return fresh.length;
+  }
 }
 
 /** A store may also be a plain object; `satisfies` keeps its own (narrower) method types. */
@@ -207,6 +226,12 @@ function loggingStore(inner: HostStore, log: (line: string) => void) {
     ),
     markNotificationRead: traced('markNotificationRead', (scope: Scope, userId: Id, id: string, readAt: Timestamp) =>
       inner.markNotificationRead(scope, userId, id, readAt),
+    ),
+    findUnnotifiedRuns: traced('findUnnotifiedRuns', (scope: Scope | null, limit: number) =>
+      inner.findUnnotifiedRuns(scope, limit),
+    ),
+    insertNotifications: traced('insertNotifications', (list: OperationRunCompletedNotification[]) =>
+      inner.insertNotifications(list),
     ),
   } satisfies HostStore;
 }
@@ -408,6 +433,9 @@ export async function readDashboard(engine: Engine): Promise<void> {
     const readAt: Timestamp | null = read.read_at;
     console.log(readAt, read.updated_at, read.created_at);
   }
+  const repaired: ReconcileResult = await engine.reconcile({ scope, limit: 500 });
+  const everywhere: number = (await engine.reconcile()).checked;
+  console.log(repaired.repaired, everywhere);
 }
 
 // ---------------------------------------------------------------------------------------------------

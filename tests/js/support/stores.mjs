@@ -94,6 +94,31 @@ export class ReferenceStore {
     return structuredClone(n);
   }
 
+  /** Completed runs with an initiator and no completion notification naming them, oldest first. */
+  findUnnotifiedRuns(scope, limit) {
+    const notified = (r) =>
+      this.#notifications.some(
+        (n) => n.type === 'OperationRunCompleted' && sameId(n.notifiable_id, r.user_id) && sameId(n.data.run_id, r.id),
+      );
+    return [...this.#runs.values()]
+      .filter((r) => (scope === null || inScope(r, scope)) && r.status === 'completed' && r.user_id !== null)
+      .filter((r) => !notified(r))
+      .slice(0, limit)
+      .map((r) => structuredClone(r));
+  }
+
+  /** Stores each notification whose id is new; returns how many. */
+  insertNotifications(notifications) {
+    let inserted = 0;
+    for (const n of notifications) {
+      if (this.#notificationIds.has(n.id)) continue;
+      this.#notificationIds.add(n.id);
+      this.#notifications.push(structuredClone(n));
+      inserted += 1;
+    }
+    return inserted;
+  }
+
   /** Test helper, not part of the contract: every stored record, copied. */
   dump() {
     return {
@@ -110,6 +135,8 @@ export const STORE_METHOD_NAMES = Object.freeze([
   'listRuns',
   'listNotifications',
   'markNotificationRead',
+  'findUnnotifiedRuns',
+  'insertNotifications',
 ]);
 
 /** Resolves after `delayMs` milliseconds, or after a microtask when there is no delay. */
@@ -143,6 +170,8 @@ export const DEFAULT_GARBAGE = Object.freeze({
   listRuns: { nope: 1 },
   listNotifications: { nope: 1 },
   markNotificationRead: { nope: 1 },
+  findUnnotifiedRuns: { nope: 1 },
+  insertNotifications: { nope: 1 },
 });
 
 /**
