@@ -1,5 +1,5 @@
 # The two commands of the README are `make start` and `make test`; each installs what it needs.
-.PHONY: start test pkg lint test-rust test-js test-types clean
+.PHONY: start test pkg lint test-rust test-js test-types test-browser clean
 
 SOURCES := Cargo.toml Cargo.lock $(shell find src pkg/src -type f) pkg/index.d.ts pkg/package.json scripts/build-pkg.sh
 
@@ -13,8 +13,9 @@ pkg/dist/.built: $(SOURCES) package.json
 start: pkg
 	node scripts/serve.mjs
 
-## test: every test — format, lints (native and wasm32), native Rust, the JS suite on the built package, types
-test: lint test-rust test-js test-types
+## test: every test — format, lints (native and wasm32), native Rust, the Node suite on the built package
+## (with a throwaway PostgreSQL server), types, and the browser suite in headless Chromium
+test: lint test-rust test-js test-types test-browser
 
 lint:
 	scripts/ensure-tools.sh
@@ -26,10 +27,15 @@ test-rust:
 	cargo test --quiet
 
 test-js: pkg
-	node --test tests/js/
+	scripts/with-postgres.sh node --test tests/js/
 
 test-types: pkg
 	npx --no-install tsc -p tests/types/tsconfig.json
+
+# One browser at a time: each file starts its own Chromium, and the machine has two cores.
+test-browser: pkg
+	scripts/ensure-chromium.sh
+	node --test --test-concurrency=1 tests/browser/
 
 clean:
 	rm -rf pkg/dist target node_modules
