@@ -154,3 +154,45 @@ describe('run-enqueued events', () => {
     }
   });
 });
+
+describe('entry points', () => {
+  const ENTRIES = {
+    'ops-ux-engine/sqlite': ['createSqliteStore'],
+    'ops-ux-engine/postgres': ['createPostgresStore'],
+    'ops-ux-engine/indexeddb': ['createIndexedDbStore'],
+    'ops-ux-engine/conformance': ['conformanceCases', 'runConformance'],
+  };
+
+  for (const [specifier, names] of Object.entries(ENTRIES)) {
+    it(`${specifier} exports ${names.join(', ')}`, async () => {
+      const module = await import(specifier);
+      for (const name of names) assert.equal(typeof module[name], 'function', name);
+    });
+  }
+
+  it('npm pack ships the built package, the stores, the suite and their types — and no tests or sources', () => {
+    const [report] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: `${ROOT}/pkg`, encoding: 'utf8' }),
+    );
+    const files = report.files.map((f) => f.path).sort();
+    for (const expected of ['dist/node.mjs', 'dist/node.cjs', 'dist/browser.js', 'dist/ops_ux_engine_bg.wasm', 'dist/index.d.cts',
+      'index.d.ts', 'stores/sqlite.js', 'stores/sqlite.d.ts', 'stores/postgres.js', 'stores/postgres.d.ts',
+      'stores/indexeddb.js', 'stores/indexeddb.d.ts', 'conformance/index.js', 'conformance/index.d.ts', 'package.json']) {
+      assert.ok(files.includes(expected), `${expected} is in the package (${files.join(', ')})`);
+    }
+    assert.deepEqual(files.filter((f) => /(^|\/)(src|tests?)\/|\.rs$/.test(f)), [], 'no sources or tests');
+  });
+
+  it('the drivers stay optional: no shipped file imports better-sqlite3 or pg, so a browser bundle never pulls them', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    for (const dir of ['stores', 'conformance']) {
+      for (const file of readdirSync(`${ROOT}/pkg/${dir}`).filter((f) => f.endsWith('.js'))) {
+        const text = readFileSync(`${ROOT}/pkg/${dir}/${file}`, 'utf8');
+        assert.doesNotMatch(text, /(from|import\(|require\()\s*['"](better-sqlite3|pg)['"]/, `${dir}/${file}`);
+      }
+    }
+    const meta = JSON.parse(readFileSync(`${ROOT}/pkg/package.json`, 'utf8'));
+    assert.deepEqual(meta.peerDependenciesMeta, { 'better-sqlite3': { optional: true }, pg: { optional: true } });
+    assert.equal(meta.dependencies, undefined, 'the package has no runtime dependencies');
+  });
+});
