@@ -9,7 +9,7 @@ pkg/dist/.built: $(SOURCES) package.json
 	scripts/build-pkg.sh
 	touch $@
 
-## start: serve the dashboard (www/) on the embedded default store, on a loopback port it prints
+## start: serve the dashboard (www/) on a loopback port it prints — over IndexedDB, or ?store=memory for the embedded store
 start: pkg
 	node scripts/serve.mjs
 

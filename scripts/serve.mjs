@@ -58,5 +58,6 @@ export function serve({ port = 0, mounts = [['/pkg/', join(root, 'pkg')], ['/', 
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { url } = await serve({ port: Number(process.env.PORT ?? 0) });
-  console.log(`ops-ux-engine dashboard: ${url}`);
+  console.log(`ops-ux-engine dashboard (IndexedDB, survives reloads): ${url}`);
+  console.log(`on the embedded in-memory store:                  ${url}?store=memory`);
 }

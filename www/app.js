@@ -1,143 +1,199 @@
-// The dashboard: starts operations, shows toasts, a progress widget driven by run-enqueued, the runs,
-// and the completion notifications. A timer plays the worker that moves runs forward.
-// Everything from runs and users is rendered with textContent, never as HTML.
-import { createEngine, RUN_ENQUEUED } from '/pkg/dist/browser.js';
+// The operations dashboard: wires the engine (over IndexedDB, or the embedded store with ?store=memory)
+// to the start panel, toasts, the progress widget, the runs table, the notification list and the demo
+// worker. Tabs of one store tell each other about changes over a BroadcastChannel, and re-read on focus
+// and every few seconds. `window.__dashboard` lets tests drive the page without sleeping.
+import { createEngine } from 'ops-ux-engine';
+import { LABELS, userName } from './catalog.js';
+import { createData } from './data.js';
+import { completion, nextStep } from './simulation.js';
+import { openStore, storeChoice, switchUrl } from './store.js';
+import { createHeader } from './ui/header.js';
+import { createNotifications } from './ui/notifications.js';
+import { createProgressWidget } from './ui/progress-widget.js';
+import { createRunsTable } from './ui/runs-table.js';
+import { createStartPanel } from './ui/start-panel.js';
+import { createToasts } from './ui/toasts.js';
+import { startWorker } from './worker.js';
 
-const WORKSPACE = 1;
-const USER = 7;
-const engine = await createEngine({ labels: { 'inventory.sync': 'Inventory sync', 'policy.backup': 'Policy backup', 'report.export': 'Report export' } });
-const tenants = new Set(['contoso']);
+const POLL_MS = 2000;
 const $ = (id) => document.getElementById(id);
+const params = new URLSearchParams(location.search);
+const choice = storeChoice(params);
+const workerMode = params.get('worker') === 'manual' ? 'manual' : 'auto';
+let viewer = Number(localStorage.getItem('ops-ux-dashboard.viewer')) || 7;
 
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
+const toasts = createToasts($('toasts'));
+const banner = (text) => {
+  $('banner').hidden = !text;
+  $('banner').textContent = text ?? '';
+};
 
-function toast({ kind, title, body }) {
-  const node = el('div', undefined, `toast ${kind}`);
-  node.dataset.kind = kind;
-  node.append(el('div', title, 'title'), el('div', body));
-  $('toasts').append(node);
-  setTimeout(() => node.remove(), 4000);
-}
-
-function readForm() {
-  const form = new FormData($('start'));
-  const identity = String(form.get('identity')).trim();
-  const user = String(form.get('user'));
-  return {
-    workspace_id: WORKSPACE,
-    tenant_id: String(form.get('tenant')).trim() || 'contoso',
-    user_id: user ? Number(user) : null,
-    type: String(form.get('type')),
-    ...(identity ? { identity } : {}),
-  };
-}
-
-async function allRuns() {
-  const lists = await Promise.all([...tenants].map((t) => engine.listRuns({ workspace_id: WORKSPACE, tenant_id: t })));
-  return lists.flat().sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
-}
-
-/** The optimistic check: the same pure rule the engine applies, before the store answers. */
-async function showPlan() {
-  const request = readForm();
-  const active = (await allRuns()).filter((r) => r.status !== 'completed');
-  try {
-    const plan = engine.planStart(active, request);
-    $('plan').textContent = plan.deduped ? `Already running as run #${plan.run.id} — starting again changes nothing.` : '';
-  } catch (e) {
-    $('plan').textContent = e.message;
-  }
-}
-
-function progress(run) {
-  const { total = 0, processed = 0 } = run.summary_counts;
-  return total > 0 ? Math.min(100, Math.round((processed / total) * 100)) : 0;
-}
-
-async function render() {
-  showPlan(); // a run that completed frees its key: the hint follows
-  const runs = await allRuns();
-  const active = runs.filter((r) => r.status !== 'completed');
-  $('active-count').textContent = String(active.length);
-  $('active').replaceChildren(
-    ...active.map((r) => {
-      const li = el('li');
-      const bar = el('div', undefined, 'bar');
-      const fill = el('span');
-      fill.style.width = `${progress(r)}%`;
-      bar.append(fill);
-      li.append(el('div', `#${r.id} ${r.type} · ${r.tenant_id} · ${r.status} · ${progress(r)}%`), bar);
-      return li;
-    }),
-  );
-  $('runs').replaceChildren(
-    ...runs.map((r) => {
-      const tr = el('tr');
-      const status = el('td');
-      status.append(el('span', r.status, `pill ${r.status}`));
-      const outcome = el('td');
-      if (r.outcome) outcome.append(el('span', r.outcome, `pill ${r.outcome}`));
-      const counts = Object.entries(r.summary_counts).map(([k, v]) => `${k} ${v}`).join(', ');
-      const time = (t) => (t ? new Date(t).toLocaleTimeString() : '—');
-      tr.append(el('td', String(r.id)), el('td', r.type), el('td', String(r.tenant_id)), status, outcome,
-        el('td', counts || '—'), el('td', time(r.started_at)), el('td', time(r.completed_at)));
-      return tr;
-    }),
-  );
-  const notes = (await Promise.all([...tenants].map((t) => engine.listNotifications({ workspace_id: WORKSPACE, tenant_id: t }, USER)))).flat();
-  $('unread-count').textContent = String(notes.filter((n) => !n.read_at).length);
-  $('notifications').replaceChildren(
-    ...notes.map((n) => {
-      const li = el('li', undefined, n.read_at ? 'read' : '');
-      li.append(el('div', n.data.title, 'title'), el('div', n.data.body));
-      li.addEventListener('click', async () => {
-        await engine.markNotificationRead({ workspace_id: WORKSPACE, tenant_id: n.data.tenant_id }, USER, n.id);
-        render();
-      });
-      return li;
-    }),
-  );
-}
-
-$('start').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const request = readForm();
-  tenants.add(request.tenant_id);
-  try {
-    const { toast: t } = await engine.startRun(request); // run-enqueued is dispatched on window
-    toast(t);
-  } catch (e) {
-    toast({ kind: 'error', title: 'Could not start', body: e.message });
-  }
+const opened = await openStore(choice).catch((e) => {
+  banner(`The ${choice.label} store could not be opened: ${e.message}. Try the in-memory store (?store=memory).`);
+  throw e;
 });
-$('start').addEventListener('input', showPlan);
-window.addEventListener(RUN_ENQUEUED, render);
+const engine = await createEngine({ store: opened.store, labels: LABELS });
+const data = createData(engine, () => viewer);
+const channel = choice.shared ? new BroadcastChannel(`ops-ux-dashboard:${choice.dbName}`) : null;
+const announce = () => channel?.postMessage({ kind: 'changed' });
+const scopeOf = (r) => ({ workspace_id: r.workspace_id, tenant_id: r.tenant_id });
 
-/** The worker: every tick, each active run moves one step — start, report progress, complete. */
-const OUTCOMES = ['succeeded', 'succeeded', 'partially_succeeded', 'failed'];
-async function tick() {
-  for (const run of (await allRuns()).filter((r) => r.status !== 'completed')) {
-    const scope = { workspace_id: run.workspace_id, tenant_id: run.tenant_id };
-    if (run.status === 'queued') {
-      await engine.updateRun(scope, run.id, { status: 'running', summary_counts: { total: 5, processed: 0 } });
-    } else if ((run.summary_counts.processed ?? 0) < 5) {
-      await engine.updateRun(scope, run.id, { summary_counts: { processed: (run.summary_counts.processed ?? 0) + 1 } });
-    } else {
-      const outcome = OUTCOMES[Number(run.id) % OUTCOMES.length];
-      const failures = outcome === 'succeeded' ? [] : [{ code: 'graph.throttled', message: 'GET /devices failed: 429 (Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl)' }];
-      await engine.updateRun(scope, run.id, {
-        status: 'completed', outcome,
-        summary_counts: { succeeded: outcome === 'succeeded' ? 5 : 4, failed: outcome === 'succeeded' ? 0 : 1 },
-        failure_summary: failures,
-      });
-    }
+const header = createHeader({
+  choice,
+  switchUrl,
+  viewer,
+  onViewer(id) {
+    viewer = id;
+    localStorage.setItem('ops-ux-dashboard.viewer', String(id));
+    refresh();
+  },
+  onClear: clearAll,
+});
+
+/** Re-reads the store and redraws every part of the page. */
+async function refresh() {
+  try {
+    const snap = await data.refresh();
+    table.show(snap.runs);
+    widget.show(data.activeRuns());
+    notifications.show(snap.notifications);
+    panel.update();
+    banner(null);
+    return snap;
+  } catch (e) {
+    banner(`Could not read the ${choice.label} store: ${e.message}`);
+    throw e;
   }
-  await render();
 }
-setInterval(tick, 700);
-render();
+
+async function start(request) {
+  try {
+    const result = await engine.startRun(request); // dispatches run-enqueued: the widget redraws at once
+    toasts.show(result.toast, result.deduped ? { label: 'Show run', onClick: () => table.highlight(result.run) } : undefined);
+    if (result.deduped) table.highlight(result.run);
+    announce();
+    await refresh();
+    return result;
+  } catch (e) {
+    toasts.show({ kind: 'error', title: 'Could not start the operation', body: e.message });
+    throw e;
+  }
+}
+
+/** Sends one update to a run (worker step, row action or test hook). */
+async function apply(run, update) {
+  const result = await engine.updateRun(scopeOf(run), run.id, update);
+  if (result.changed) announce();
+  await refresh();
+  return result;
+}
+
+async function markRead(n) {
+  await engine.markNotificationRead({ workspace_id: n.data.workspace_id, tenant_id: n.data.tenant_id }, viewer, n.id);
+  announce();
+  await refresh();
+}
+
+async function clearAll() {
+  await opened.clear();
+  channel?.postMessage({ kind: 'cleared' });
+  location.reload();
+}
+
+/** Row buttons: Cancel (if the engine's pure check allows it) and, in manual mode, the worker's steps. */
+function actions(run) {
+  if (run.status === 'completed') return [];
+  const steps =
+    workerMode !== 'manual'
+      ? []
+      : run.status === 'queued'
+        ? [{ id: 'run', label: 'Run', update: nextStep(run) }]
+        : [
+            { id: 'step', label: 'Step', update: nextStep(run) },
+            { id: 'succeed', label: 'Succeed', update: completion(run, 'succeeded') },
+            { id: 'fail', label: 'Fail', kind: 'danger', update: completion(run, 'failed') },
+          ];
+  const cancel = { status: 'completed', outcome: 'cancelled', failure_summary: [{ code: 'cancelled', message: `Cancelled by ${userName(viewer)}` }] };
+  const verdict = engine.checkUpdate(run, cancel);
+  return [
+    ...steps.map((s) => ({ ...s, enabled: true })),
+    { id: 'cancel', label: 'Cancel', kind: 'ghost', update: cancel, enabled: verdict.ok, reason: verdict.ok ? '' : verdict.error.message },
+  ];
+}
+
+async function onAction(run, update) {
+  try {
+    await apply(run, update);
+  } catch (e) {
+    // e.g. the worker completed it a moment earlier: the engine refuses, the page says why.
+    toasts.show({ kind: 'error', title: `Run #${run.id} was not updated`, body: e.message });
+    refresh();
+  }
+}
+
+const panel = createStartPanel({
+  form: $('start-form'),
+  list: $('operations'),
+  viewer: () => viewer,
+  plan: (request) => engine.planStart(data.activeRuns(), request), // the engine's own dedup rule, no store
+  start,
+});
+const widget = createProgressWidget({ root: $('progress-widget'), refresh });
+const table = createRunsTable({ table: $('runs'), filterBar: $('runs-filter'), count: $('runs-count'), empty: $('runs-empty'), actions, onAction });
+const notifications = createNotifications({
+  list: $('notifications'),
+  unreadCount: $('unread-count'),
+  empty: $('notes-empty'),
+  markAll: $('mark-all-read'),
+  markRead: (n) => markRead(n).catch((e) => toasts.show({ kind: 'error', title: 'Could not mark as read', body: e.message })),
+  onOpen: (n) => {
+    const run = data.snapshot.runs.find((r) => r.id === n.data.run_id && r.tenant_id === n.data.tenant_id && r.workspace_id === n.data.workspace_id);
+    if (run) table.highlight(run);
+  },
+});
+
+channel?.addEventListener('message', ({ data: message }) => (message.kind === 'cleared' ? location.reload() : refresh()));
+addEventListener('focus', () => refresh());
+document.addEventListener('visibilitychange', () => document.visibilityState === 'visible' && refresh());
+setInterval(() => document.visibilityState === 'visible' && refresh().catch(() => {}), POLL_MS);
+
+startWorker({
+  mode: workerMode,
+  lockName: choice.shared ? `ops-ux-dashboard-worker:${choice.dbName}` : null,
+  activeRuns: async () => (await data.refresh(), data.activeRuns()),
+  apply,
+  onRole: header.workerRole,
+});
+
+/** Finds a run of the last read by id (ids are unique within a store). */
+async function findRun(id) {
+  await refresh();
+  const run = data.snapshot.runs.find((r) => r.id === id);
+  if (!run) throw new Error(`no run #${id} on the page`);
+  return run;
+}
+
+// For tests and the console: drive the page deterministically.
+window.__dashboard = {
+  engine,
+  store: choice,
+  workerMode,
+  refresh,
+  start,
+  snapshot: () => data.snapshot,
+  async update(id, update) {
+    return apply(await findRun(id), update);
+  },
+  /** Completes run `id` with `outcome` (moving a queued run to running first when the outcome needs it). */
+  async complete(id, { outcome = 'succeeded', summary_counts, failure_summary } = {}) {
+    let run = await findRun(id);
+    if (run.status === 'queued' && outcome !== 'failed' && outcome !== 'cancelled') {
+      run = (await apply(run, { status: 'running' })).run;
+    }
+    return apply(run, { status: 'completed', outcome, summary_counts, failure_summary });
+  },
+  clearAll,
+};
+
+await refresh();
+document.documentElement.dataset.ready = 'true';
