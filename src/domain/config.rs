@@ -168,8 +168,8 @@ fn decode_limits(value: &Json, config: &mut Config) -> Result<()> {
                 )))
             }
         };
-        *slot = match v.as_f64() {
-            Some(n) if n.fract() == 0.0 && n >= range.0 as f64 && n <= range.1 as f64 => n as usize,
+        *slot = match v.as_i64().and_then(|n| usize::try_from(n).ok()) {
+            Some(n) if (range.0..=range.1).contains(&n) => n,
             _ => {
                 return Err(EngineError::input(format!(
                     "options.limits.{key} must be an integer from {} to {}",

@@ -5,7 +5,7 @@ use super::json::{write_int, write_str, Json};
 use std::fmt;
 
 /// Largest integer JavaScript represents exactly (`Number.MAX_SAFE_INTEGER`).
-pub const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+pub const MAX_SAFE_INTEGER: i64 = 9_007_199_254_740_991;
 const MAX_ID_BYTES: usize = 128;
 
 /// An opaque identifier: run ids, workspace and tenant ids, user ids.
@@ -20,15 +20,10 @@ impl Id {
     /// Decodes an id; `what` names the field in the error message.
     pub fn decode(value: &Json, what: &str) -> Result<Id> {
         match value {
-            Json::Number(n) => {
-                if n.fract() != 0.0 || n.abs() > MAX_SAFE_INTEGER {
-                    return Err(EngineError::input(format!(
-                        "{what} must be a safe integer or a string, got a number out of range or with a fraction"
-                    )));
-                }
-                // Exact: integral and within ±2^53 (checked above).
-                Ok(Id::Int(*n as i64))
-            }
+            Json::Int(n) if n.abs() <= MAX_SAFE_INTEGER => Ok(Id::Int(*n)),
+            Json::Int(_) | Json::Decimal(_) => Err(EngineError::input(format!(
+                "{what} must be a safe integer or a string, got a number out of range or with a fraction"
+            ))),
             Json::String(s) => {
                 // U+FFFD is where the parser put a lone surrogate: two different ids must not become one.
                 if s.is_empty()

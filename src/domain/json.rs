@@ -7,14 +7,16 @@
 //! iterative (no stack growth on deep input), keys that pollute JS prototypes are refused,
 //! and nothing in here can panic.
 
-use std::fmt::Write as _;
-
 /// A parsed JSON value.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Json {
     Null,
     Bool(bool),
-    Number(f64),
+    /// An integer of at most 18 digits (every integer JavaScript writes exactly is one).
+    Int(i64),
+    /// Any other number, kept as its text: it is only ever validated and written back, never computed
+    /// with, so the engine needs no float parsing or printing (a large share of a `.wasm`).
+    Decimal(Box<str>),
     String(String),
     Array(Vec<Json>),
     /// Keys in input order; duplicate keys are refused by the parser.
@@ -247,17 +249,24 @@ impl Parser<'_> {
             }
         }
         let text = self.slice(start, self.pos)?;
-        // Fast path: ids, counts and versions are short integers, exact in f64 up to 15 digits.
-        if text.len() <= 15 && text.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
-            let digits = text.trim_start_matches('-');
-            let value = digits.bytes().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
-            return Ok(Json::Number(if text.starts_with('-') { -(value as f64) } else { value as f64 }));
+        let negative = text.starts_with('-');
+        let unsigned = text.trim_start_matches('-');
+        // `1.000` is the integer 1; an exponent always makes a decimal.
+        let integral = unsigned.split_once('.').map_or(unsigned, |(whole, fraction)| {
+            if fraction.bytes().all(|b| b == b'0') {
+                whole
+            } else {
+                unsigned
+            }
+        });
+        if integral.len() <= 18 && integral.bytes().all(|b| b.is_ascii_digit()) {
+            let value = integral.bytes().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0'));
+            return Ok(Json::Int(if negative { -value } else { value }));
         }
-        let n: f64 = text.parse().map_err(|_| JsonError::Syntax { offset: start, expected: "a number" })?;
-        if !n.is_finite() {
+        if decimal_exponent(unsigned) > 309 {
             return Err(JsonError::NumberOutOfRange { offset: start });
         }
-        Ok(Json::Number(n))
+        Ok(Json::Decimal(text.into()))
     }
 
     /// An object key and its ':' (whitespace allowed around both).
@@ -377,9 +386,10 @@ impl Json {
         }
     }
 
-    pub fn as_f64(&self) -> Option<f64> {
+    /// The value of an integer (a decimal is never one).
+    pub fn as_i64(&self) -> Option<i64> {
         match self {
-            Json::Number(n) => Some(*n),
+            Json::Int(n) => Some(*n),
             _ => None,
         }
     }
@@ -414,7 +424,7 @@ impl Json {
         match self {
             Json::Null => "null",
             Json::Bool(_) => "boolean",
-            Json::Number(_) => "number",
+            Json::Int(_) | Json::Decimal(_) => "number",
             Json::String(_) => "string",
             Json::Array(_) => "array",
             Json::Object(_) => "object",
@@ -445,7 +455,8 @@ impl Json {
             Json::Null => out.push_str("null"),
             Json::Bool(true) => out.push_str("true"),
             Json::Bool(false) => out.push_str("false"),
-            Json::Number(n) => write_f64(out, *n),
+            Json::Int(n) => write_int(out, *n),
+            Json::Decimal(text) => out.push_str(text),
             Json::String(s) => write_str(out, s),
             Json::Array(items) => {
                 out.push('[');
@@ -536,30 +547,26 @@ pub fn write_int(out: &mut String, n: i64) {
     }
 }
 
+/// An upper bound of the power of ten of a number's text (`12.5e3` → 2 + 3): beyond 309 it is out of
+/// `f64`'s range, which JavaScript would read as Infinity. Saturates on absurd exponents.
+fn decimal_exponent(unsigned: &str) -> i64 {
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (unsigned.get(..at).unwrap_or(""), unsigned.get(at + 1..).unwrap_or("")),
+        None => (unsigned, ""),
+    };
+    let whole = mantissa.split('.').next().unwrap_or("").trim_start_matches('0');
+    let negative = exponent.starts_with('-');
+    let magnitude = exponent
+        .trim_start_matches(['+', '-'])
+        .bytes()
+        .fold(0i64, |acc, b| acc.saturating_mul(10).saturating_add(i64::from(b - b'0')));
+    let exponent = if negative { -magnitude } else { magnitude };
+    i64::try_from(whole.len()).unwrap_or(i64::MAX).saturating_add(exponent)
+}
+
 /// `s` as a JSON string literal, for error messages (cheaper in the `.wasm` than `{:?}`).
 pub fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     write_str(&mut out, s);
     out
-}
-
-/// Writes a number as JSON. Integers below 2^53 in magnitude print as plain integers (`-0` as
-/// `0`); other finite numbers print in the shortest form that reads back to the same `f64`,
-/// with an exponent (`1e21`, `1e-7`) where JavaScript would use one. Non-finite prints `null`,
-/// as `JSON.stringify` does.
-pub fn write_f64(out: &mut String, n: f64) {
-    const TWO_POW_53: f64 = 9_007_199_254_740_992.0;
-    if !n.is_finite() {
-        out.push_str("null");
-        return;
-    }
-    let magnitude = n.abs();
-    // fmt::Write for String never fails.
-    let _ = if n.fract() == 0.0 && magnitude < TWO_POW_53 {
-        write!(out, "{}", n as i64)
-    } else if (1e-6..1e21).contains(&magnitude) {
-        write!(out, "{n}")
-    } else {
-        write!(out, "{n:e}")
-    };
 }

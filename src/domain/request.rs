@@ -224,9 +224,9 @@ const DEFAULT_LIMIT: usize = 100;
 const MAX_LIMIT: usize = 1000;
 
 fn decode_limit(value: Option<&Json>) -> Result<usize> {
-    match value.map(Json::as_f64) {
+    match value.map(|v| v.as_i64().and_then(|n| usize::try_from(n).ok())) {
         None => Ok(DEFAULT_LIMIT),
-        Some(Some(n)) if n.fract() == 0.0 && n >= 1.0 && n <= MAX_LIMIT as f64 => Ok(n as usize),
+        Some(Some(n)) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
         Some(_) => Err(EngineError::input(format!("filter.limit must be an integer from 1 to {MAX_LIMIT}"))),
     }
 }

@@ -164,8 +164,8 @@ impl OperationRun {
         if (status == Status::Completed) != outcome.is_some() {
             return Err("run.outcome must be set exactly when run.status is completed".to_string());
         }
-        let version = match field("version")?.as_f64() {
-            Some(v) if (1.0..=MAX_SAFE_INTEGER).contains(&v) && v.fract() == 0.0 => v as u64,
+        let version = match field("version")?.as_i64() {
+            Some(v) if (1..=MAX_SAFE_INTEGER).contains(&v) => v.unsigned_abs(),
             _ => return Err("run.version must be a positive safe integer".to_string()),
         };
         let context = field("context")?;

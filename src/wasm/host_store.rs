@@ -257,8 +257,8 @@ impl Store for HostStore {
         let mut args = String::from("[");
         write_list(&mut args, notifications, Notification::write);
         args.push(']');
-        let count = self.call(7, &args).await?.as_f64().filter(|n| n.fract() == 0.0 && *n >= 0.0);
-        count.map(|n| n as usize).ok_or_else(|| {
+        let count = self.call(7, &args).await?.as_i64().and_then(|n| usize::try_from(n).ok());
+        count.ok_or_else(|| {
             garbage("insertNotifications", "something other than the number of notifications inserted")
         })
     }

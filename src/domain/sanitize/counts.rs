@@ -79,7 +79,7 @@ impl SummaryCounts {
         let mut counts = SummaryCounts::default();
         for (k, v) in fields {
             let n = v
-                .as_f64()
+                .as_i64()
                 .and_then(as_count)
                 .ok_or_else(|| format!("summary_counts.{k} is not a non-negative safe integer"))?;
             counts.set(k, n);
@@ -88,9 +88,8 @@ impl SummaryCounts {
     }
 }
 
-fn as_count(n: f64) -> Option<u64> {
-    // -0 is a count of zero; NaN fails every comparison.
-    ((0.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0).then_some(n as u64)
+fn as_count(n: i64) -> Option<u64> {
+    u64::try_from(n).ok().filter(|n| *n <= MAX_SAFE_INTEGER as u64)
 }
 
 /// Keeps the whitelisted keys whose value is a non-negative safe integer and drops everything else
@@ -107,7 +106,7 @@ pub fn sanitize_counts(value: &Json, allowed: &[String]) -> Result<SummaryCounts
         if !allowed.iter().any(|a| a == k) {
             continue;
         }
-        if let Some(n) = v.as_f64().and_then(as_count) {
+        if let Some(n) = v.as_i64().and_then(as_count) {
             counts.set(k, n);
         }
     }
