@@ -166,7 +166,7 @@ pub fn parse(text: &str, limits: Limits) -> Result<Json, JsonError> {
 /// Duplicate check for large objects: sort the keys, compare neighbours (O(n log n)).
 fn check_duplicates(fields: &[(String, Json)]) -> Result<(), JsonError> {
     let mut keys: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
-    keys.sort_unstable();
+    super::sort::sort_by(&mut keys, |a, b| a < b);
     for pair in keys.windows(2) {
         if let [a, b] = pair {
             if a == b {
@@ -471,7 +471,7 @@ impl Json {
             Json::Object(fields) if canonical => {
                 let mut sorted: Vec<&(String, Json)> = fields.iter().collect();
                 // Stable: even hand-built objects with repeated keys write deterministically.
-                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                super::sort::sort_by(&mut sorted, |a, b| a.0 < b.0);
                 write_fields(out, sorted.into_iter(), canonical);
             }
             Json::Object(fields) => write_fields(out, fields.iter(), canonical),

@@ -10,6 +10,7 @@ pub mod notification;
 pub mod request;
 pub mod run;
 pub mod sanitize;
+pub mod sort;
 pub mod start;
 pub mod store;
 pub mod time;

@@ -173,7 +173,7 @@ fn merge(text: &str, spans: Vec<Span>) -> Vec<Span> {
         .map(|(s, e)| (floor_boundary(text, s), ceil_boundary(text, e)))
         .filter(|(s, e)| s < e)
         .collect();
-    spans.sort_unstable();
+    crate::domain::sort::sort_by(&mut spans, |a, b| a < b);
     let mut merged: Vec<Span> = Vec::with_capacity(spans.len());
     for (s, e) in spans {
         match merged.last_mut() {
