@@ -148,13 +148,22 @@ function boundUpdate(update, readWindow) {
   return bounded === list ? update : { ...update, failure_summary: bounded };
 }
 
-/** Calls a synchronous engine export, giving its errors their class. */
+/** The engine's exports return their refusals as Error values (a throw from WebAssembly costs a shim
+ *  per export); this throws them, with their class. */
+function unwrap(out) {
+  if (out instanceof Error) throw toOpsUxError(out);
+  return out;
+}
+
+/** Calls a synchronous engine export that answers JSON text. */
 function callPure(fn, text) {
+  let out;
   try {
-    return JSON.parse(fn(text));
+    out = fn(text);
   } catch (e) {
     throw toOpsUxError(e);
   }
+  return JSON.parse(unwrap(out));
 }
 
 /** Dispatches `run-enqueued` (or any) events as DOM CustomEvents on `target` (default: globalThis). */
@@ -292,6 +301,7 @@ export class Engine {
     } catch (e) {
       return Promise.reject(toOpsUxError(e));
     }
+    if (out instanceof Error) return Promise.reject(toOpsUxError(out));
     const finish = (text) => {
       const result = JSON.parse(text);
       return then ? then(result) : result;
@@ -383,7 +393,7 @@ export function sanitizeSummaryCounts(value, options) {
 export function sanitizeFailureSummary(value, options) {
   const readWindow = () => {
     try {
-      return rawFailureReadWindow(stringify(options ?? null, 'options'));
+      return unwrap(rawFailureReadWindow(stringify(options ?? null, 'options')));
     } catch (e) {
       throw toOpsUxError(e);
     }

@@ -1,7 +1,7 @@
 //! Runs an engine future: synchronously when it completes at once (the embedded store, or a host store
 //! whose methods return plain values), as a `Promise` only when a host method really awaited.
 
-use super::error::to_js_error;
+use super::error::{answer, to_js_error};
 use crate::domain::error::EngineError;
 use std::future::Future;
 use std::pin::Pin;
@@ -9,8 +9,9 @@ use std::task::{Context, Poll, Waker};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::future_to_promise;
 
-/// Returns the result string, or a `Promise` of it. Errors become `OpsUxError`s (thrown or rejected).
-pub fn drive<F>(future: F) -> Result<JsValue, JsValue>
+/// Returns the result string (or the error, see [`answer`]), or a `Promise` of the string that rejects
+/// with the error.
+pub fn drive<F>(future: F) -> JsValue
 where
     F: Future<Output = Result<String, EngineError>> + 'static,
 {
@@ -18,10 +19,10 @@ where
     // A no-op waker is enough for the first poll: a future that is not ready is handed to the
     // executor below, which polls it again with a real waker before anything can be missed.
     match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(result) => result.map(JsValue::from).map_err(|e| to_js_error(&e)),
+        Poll::Ready(result) => answer(result),
         Poll::Pending => {
-            Ok(future_to_promise(async move { future.await.map(JsValue::from).map_err(|e| to_js_error(&e)) })
-                .into())
+            future_to_promise(async move { future.await.map(JsValue::from).map_err(|e| to_js_error(&e)) })
+                .into()
         }
     }
 }

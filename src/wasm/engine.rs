@@ -4,7 +4,7 @@
 use super::backend::Backend;
 use super::clock::JsClock;
 use super::drive::drive;
-use super::error::to_js_error;
+use super::error::{answer, to_js_error};
 use super::host_store::HostStore;
 use super::pure::{check_update_with, plan_start_with};
 use crate::domain::config::Config;
@@ -61,42 +61,42 @@ impl RawEngine {
     }
 
     #[wasm_bindgen(js_name = startRun)]
-    pub fn start_run(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+    pub fn start_run(&self, input: String) -> JsValue {
         drive(start_run(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[scope, id, update]`.
     #[wasm_bindgen(js_name = updateRun)]
-    pub fn update_run(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+    pub fn update_run(&self, input: String) -> JsValue {
         drive(update_run(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[scope, id]`.
     #[wasm_bindgen(js_name = getRun)]
-    pub fn get_run(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+    pub fn get_run(&self, input: String) -> JsValue {
         drive(get_run(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[scope, filter]`.
     #[wasm_bindgen(js_name = listRuns)]
-    pub fn list_runs(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+    pub fn list_runs(&self, input: String) -> JsValue {
         drive(list_runs(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[scope, user_id, filter]`.
     #[wasm_bindgen(js_name = listNotifications)]
-    pub fn list_notifications(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+    pub fn list_notifications(&self, input: String) -> JsValue {
         drive(list_notifications(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[scope, user_id, notification_id]`.
     #[wasm_bindgen(js_name = markNotificationRead)]
-    pub fn mark_notification_read(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+    pub fn mark_notification_read(&self, input: String) -> JsValue {
         drive(mark_notification_read(Rc::clone(&self.engine), input))
     }
 
     /// `input`: `[options]`.
-    pub fn reconcile(&self, input: String) -> std::result::Result<JsValue, JsValue> {
+    pub fn reconcile(&self, input: String) -> JsValue {
         drive(reconcile(Rc::clone(&self.engine), input))
     }
 }
@@ -105,20 +105,21 @@ impl RawEngine {
 impl RawEngine {
     /// `checkUpdate` with this engine's configuration; `input`: `[run_id, status, outcome, user_id, update]`.
     #[wasm_bindgen(js_name = checkUpdate)]
-    pub fn check_update(&self, input: &str) -> std::result::Result<String, JsValue> {
+    pub fn check_update(&self, input: &str) -> JsValue {
         let config = &self.engine.config;
-        parse(input, config)
-            .and_then(|input| check_update_with(args::<5>(&input, "checkUpdate")?, config))
-            .map_err(|e| to_js_error(&e))
+        answer(
+            parse(input, config)
+                .and_then(|input| check_update_with(args::<5>(&input, "checkUpdate")?, config)),
+        )
     }
 
     /// `planStart` with this engine's configuration; `input`: `[request, activeRows]`.
     #[wasm_bindgen(js_name = planStart)]
-    pub fn plan_start(&self, input: &str) -> std::result::Result<String, JsValue> {
+    pub fn plan_start(&self, input: &str) -> JsValue {
         let config = &self.engine.config;
-        parse(input, config)
-            .and_then(|input| plan_start_with(args::<2>(&input, "planStart")?, config))
-            .map_err(|e| to_js_error(&e))
+        answer(
+            parse(input, config).and_then(|input| plan_start_with(args::<2>(&input, "planStart")?, config)),
+        )
     }
 }
 

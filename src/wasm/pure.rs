@@ -2,7 +2,7 @@
 //! engine runs, with no store.
 
 use super::engine::{args, parse_with};
-use super::error::to_js_error;
+use super::error::{answer, to_js_error};
 use crate::domain::config::Config;
 use crate::domain::error::{EngineError, Result};
 use crate::domain::ids::{Id, Scope};
@@ -29,18 +29,14 @@ fn config_of(options: &Json) -> Result<Rc<Config>> {
     }
 }
 
-fn run_sync(f: impl FnOnce() -> Result<String>) -> std::result::Result<String, JsValue> {
-    f().map_err(|e| to_js_error(&e))
-}
-
 /// Parses `input`, an argument array whose last element is the rule options, and calls `f` with the
 /// other arguments and the configuration those options give.
 fn with_options<const N: usize>(
     input: &str,
     what: &str,
     f: impl FnOnce([&Json; N], &Config) -> Result<String>,
-) -> std::result::Result<String, JsValue> {
-    run_sync(|| {
+) -> JsValue {
+    answer((|| {
         let input = parse_with(input, json::Limits::default())?;
         let items = input
             .as_array()
@@ -51,18 +47,18 @@ fn with_options<const N: usize>(
         };
         let config = config_of(options)?;
         f(std::array::from_fn(|i| rest.get(i).unwrap_or(options)), &config)
-    })
+    })())
 }
 
 /// `input`: `[run_id, status, outcome, user_id, update, options]`.
 #[wasm_bindgen(js_name = checkUpdate)]
-pub fn check_update(input: &str) -> std::result::Result<String, JsValue> {
+pub fn check_update(input: &str) -> JsValue {
     with_options(input, "checkUpdate", check_update_with)
 }
 
 /// `input`: `[request, [[id, workspace_id, tenant_id, status, dedup_key], …], options]`.
 #[wasm_bindgen(js_name = planStart)]
-pub fn plan_start(input: &str) -> std::result::Result<String, JsValue> {
+pub fn plan_start(input: &str) -> JsValue {
     with_options(input, "planStart", plan_start_with)
 }
 
@@ -156,16 +152,17 @@ fn decode_active_row(row: &Json) -> Result<ActiveRow> {
 
 /// How many characters of a failure string sanitizing reads under `options` (JSON, or `null`).
 #[wasm_bindgen(js_name = failureReadWindow)]
-pub fn failure_read_window(options: &str) -> std::result::Result<usize, JsValue> {
-    parse_with(options, json::Limits::default())
-        .and_then(|o| config_of(&o))
-        .map(|c| c.failures.read_window())
-        .map_err(|e| to_js_error(&e))
+pub fn failure_read_window(options: &str) -> JsValue {
+    let window = parse_with(options, json::Limits::default()).and_then(|o| config_of(&o));
+    match window {
+        Ok(config) => JsValue::from(config.failures.read_window()),
+        Err(e) => to_js_error(&e),
+    }
 }
 
 /// `input`: `[value, options]`.
 #[wasm_bindgen(js_name = sanitizeSummaryCounts)]
-pub fn sanitize_summary_counts(input: &str) -> std::result::Result<String, JsValue> {
+pub fn sanitize_summary_counts(input: &str) -> JsValue {
     with_options(input, "sanitizeSummaryCounts", |[value], config| {
         let mut out = String::new();
         sanitize_counts(value, &config.summary_keys)?.write(&mut out);
@@ -175,7 +172,7 @@ pub fn sanitize_summary_counts(input: &str) -> std::result::Result<String, JsVal
 
 /// `input`: `[value, options]`.
 #[wasm_bindgen(js_name = sanitizeFailureSummary)]
-pub fn sanitize_failure_summary(input: &str) -> std::result::Result<String, JsValue> {
+pub fn sanitize_failure_summary(input: &str) -> JsValue {
     with_options(input, "sanitizeFailureSummary", |[value], config| {
         let mut out = String::new();
         write_failures(&mut out, &sanitize_failures(value, config.failures)?);
