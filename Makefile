@@ -1,5 +1,5 @@
 # The two commands of the README are `make start` and `make test`; each installs what it needs.
-.PHONY: start test pkg lint test-rust test-js test-types test-browser clean
+.PHONY: start test pkg lint test-rust test-js test-types test-browser bench clean
 
 SOURCES := Cargo.toml Cargo.lock $(shell find src pkg/src -type f) pkg/index.d.ts pkg/package.json scripts/build-pkg.sh
 
@@ -36,6 +36,11 @@ test-types: pkg
 test-browser: pkg
 	scripts/ensure-chromium.sh
 	node --test --test-concurrency=1 tests/browser/
+
+## bench: every benchmark beside its baselines (plain JS, XState, raw drivers), one table with the targets
+## (BENCH_QUICK=1 for a smoke run); the latest table is in BENCHMARKS.md
+bench: pkg
+	scripts/with-postgres.sh node bench/run.mjs
 
 clean:
 	rm -rf pkg/dist target node_modules
