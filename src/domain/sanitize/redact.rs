@@ -91,7 +91,9 @@ pub fn clean_message(input: &str, max_chars: usize) -> String {
         return String::new();
     }
     let window_chars = window_chars(max_chars);
-    let (window, cut) = match input.char_indices().nth(window_chars) {
+    // A text of no more bytes than the window has no more characters either: no need to count them.
+    let beyond = if input.len() <= window_chars { None } else { input.char_indices().nth(window_chars) };
+    let (window, cut) = match beyond {
         None => (input, false),
         Some((end, next)) => {
             let window = input.get(..end).unwrap_or(input);
@@ -116,6 +118,15 @@ fn is_blank(c: char) -> bool {
 
 /// Control characters and whitespace runs become one space; the ends are trimmed.
 fn one_line(text: &str) -> String {
+    // Most messages are one line already: ASCII with single inner spaces and no control characters.
+    let b = text.as_bytes();
+    let plain = b.iter().all(|&c| (0x21..0x7f).contains(&c) || c == b' ')
+        && b.first() != Some(&b' ')
+        && b.last() != Some(&b' ')
+        && find_from(b, 0, b"  ").is_none();
+    if plain {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for c in text.chars() {
@@ -134,7 +145,7 @@ fn one_line(text: &str) -> String {
 
 /// At most `max_chars` chars; "…" ends the text when it was cut here or before (`already_cut`).
 fn truncate(text: &str, max_chars: usize, already_cut: bool) -> String {
-    if !already_cut && text.chars().nth(max_chars).is_none() {
+    if !already_cut && (text.len() <= max_chars || text.chars().nth(max_chars).is_none()) {
         return text.to_string();
     }
     let keep_end = text.char_indices().nth(max_chars.saturating_sub(1)).map_or(text.len(), |(end, _)| end);
@@ -229,15 +240,22 @@ fn starts_at_ci(b: &[u8], i: usize, pat: &[u8]) -> bool {
     b.get(i..i.saturating_add(pat.len())).is_some_and(|s| s.eq_ignore_ascii_case(pat))
 }
 
+/// Where `pat` next starts at or after `from`. Finds candidates by their first byte, which is rare in
+/// message text for every pattern used here, so almost every position costs one comparison.
 fn find_from(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
-    if pat.is_empty() {
-        return None;
+    let (&first, rest) = pat.split_first()?;
+    let mut i = from;
+    loop {
+        i += b.get(i..)?.iter().position(|&c| c == first)?;
+        if b.get(i + 1..).is_some_and(|tail| tail.starts_with(rest)) {
+            return Some(i);
+        }
+        i += 1;
     }
-    b.get(from..)?.windows(pat.len()).position(|w| w == pat).map(|p| p + from)
 }
 
 fn contains(hay: &[u8], pat: &[u8]) -> bool {
-    !pat.is_empty() && hay.windows(pat.len()).any(|w| w == pat)
+    find_from(hay, 0, pat).is_some()
 }
 
 fn is_token_byte(c: u8) -> bool {
@@ -303,7 +321,9 @@ fn authorization_schemes(b: &[u8], spans: &mut Vec<Span>) {
             }
         }
         let end = scan_while(b, start, usize::MAX, |c| {
-            c != 0 && !c.is_ascii_whitespace() && !b"\"'`,;)]}>".contains(&c)
+            c != 0
+                && !c.is_ascii_whitespace()
+                && !matches!(c, b'"' | b'\'' | b'`' | b',' | b';' | b')' | b']' | b'}' | b'>')
         });
         if is_credential(b, start, end) {
             spans.push((start, end));
@@ -351,7 +371,9 @@ fn url_credentials(b: &[u8], spans: &mut Vec<Span>) {
     while let Some(p) = find_from(b, from, b"://") {
         let host = p + 3;
         // `#` and `?` do not end the search for `@`: unencoded, they are common in passwords.
-        let end = scan_while(b, host, usize::MAX, |c| c != 0 && !b" \t\r\n/\"'<>`".contains(&c));
+        let end = scan_while(b, host, usize::MAX, |c| {
+            c != 0 && !matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'/' | b'"' | b'\'' | b'<' | b'>' | b'`')
+        });
         from = end.max(host);
         if !before(b, p).is_ascii_alphanumeric() {
             continue;
@@ -615,7 +637,8 @@ const PREFIXES: &[(&[u8], usize)] = &[
 fn prefixed_tokens_and_jwts(b: &[u8], spans: &mut Vec<Span>) {
     let mut i = 0;
     while i < b.len() {
-        if b"egxsrpwAnS".contains(&at(b, i)) && !is_token_byte(before(b, i)) {
+        let first = matches!(at(b, i), b'e' | b'g' | b'x' | b's' | b'r' | b'p' | b'w' | b'A' | b'n' | b'S');
+        if first && !is_token_byte(before(b, i)) {
             if let Some(end) = jwt_end(b, i).or_else(|| prefixed_token_end(b, i)) {
                 spans.push((i, end));
                 i = end.max(i + 1);
