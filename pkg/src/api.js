@@ -5,11 +5,12 @@
 import {
   RawEngine,
   checkUpdate as rawCheckUpdate,
-  failureReadWindow as rawFailureReadWindow,
+  inputBounds as rawInputBounds,
   planStart as rawPlanStart,
   sanitizeFailureSummary as rawSanitizeFailureSummary,
   sanitizeSummaryCounts as rawSanitizeSummaryCounts,
 } from '../dist/glue/ops_ux_engine.js';
+import { boundCounts, boundFailures, boundUpdate, lazyBounds } from './bounds.js';
 
 /** Every code an OpsUxError can carry. */
 export const ERROR_CODES = Object.freeze([
@@ -100,52 +101,19 @@ function stringify(value, what, names) {
   return text === undefined ? 'null' : text;
 }
 
-/** Strings this short are inside every sanitizer window (2 × its smallest, 2048 characters). */
-const SHORT_STRING = 4096;
-
-/**
- * The sanitizer reads at most a window of each failure string (`readWindow()` characters) and ignores the
- * rest, so longer strings are cut here, before they are copied into WebAssembly: a completion carrying a
- * multi-megabyte stack trace is cheap and never refused for its size, and the result is the same. A UTF-16
- * length of twice the window always holds it. Returns `list` itself when nothing is long.
- */
-function boundFailureStrings(list, readWindow) {
-  if (!Array.isArray(list)) return list;
-  let limit;
-  const cut = (text) => {
-    if (typeof text !== 'string' || text.length <= SHORT_STRING) return text;
-    limit ??= 2 * readWindow() + 2; // even all-astral text keeps more than the window
-    return text.length > limit ? text.slice(0, limit) : text;
-  };
-  let copy = null;
-  try {
-    list.forEach((entry, i) => {
-      let next = entry;
-      if (typeof entry === 'string') {
-        next = cut(entry);
-      } else if (entry !== null && typeof entry === 'object' && !Array.isArray(entry)) {
-        const { code, reason_code, message } = entry;
-        const [c, r, m] = [cut(code), cut(reason_code), cut(message)];
-        if (c !== code || r !== reason_code || m !== message) next = { ...entry, code: c, reason_code: r, message: m };
-      }
-      if (next !== entry) (copy ??= [...list])[i] = next;
-    });
-  } catch (e) {
-    throw invalid(`failure_summary cannot be read: ${describe(e)}`);
-  }
-  return copy ?? list;
+/** The bounds of the rule options `options`, read from the engine when first needed. */
+function optionBounds(options) {
+  return lazyBounds(() => rawInputBounds(stringify(options ?? null, 'options')), unwrap);
 }
 
-/** `update` with its failure strings bounded (see boundFailureStrings); `update` itself when unchanged. */
-function boundUpdate(update, readWindow) {
-  let list;
+/** Runs `bound` (which reads `what`), turning what a hostile getter or Proxy throws into an input error. */
+function readInput(what, bound) {
   try {
-    list = update !== null && typeof update === 'object' ? update.failure_summary : undefined;
+    return bound();
   } catch (e) {
-    throw invalid(`update cannot be read: ${describe(e)}`);
+    if (e instanceof OpsUxError) throw e;
+    throw invalid(`${what} cannot be read: ${describe(e)}`);
   }
-  const bounded = boundFailureStrings(list, readWindow);
-  return bounded === list ? update : { ...update, failure_summary: bounded };
 }
 
 /** The engine's exports return their refusals as Error values (a throw from WebAssembly costs a shim
@@ -217,11 +185,13 @@ export async function createEngine(options = {}) {
 export class Engine {
   #raw;
   #target;
+  #bounds;
 
   /** @internal use createEngine() */
   constructor(raw, target) {
     this.#raw = raw;
     this.#target = target;
+    this.#bounds = lazyBounds(() => raw.inputBounds(), unwrap);
   }
 
   /** True when runs live in the embedded in-memory store. */
@@ -245,7 +215,7 @@ export class Engine {
 
   updateRun(scope, runId, update) {
     return this.#call('updateRun', () => {
-      const bounded = boundUpdate(update, () => this.#raw.failureReadWindow());
+      const bounded = readInput('update', () => boundUpdate(update, this.#bounds));
       return stringify([scope, runId, bounded], 'updateRun arguments', ['scope', 'runId', 'update']);
     });
   }
@@ -386,18 +356,12 @@ export function planStart(activeRuns, request, options) {
 
 /** Keeps whitelisted keys with non-negative safe-integer values; drops everything else. */
 export function sanitizeSummaryCounts(value, options) {
-  return callPure(rawSanitizeSummaryCounts, stringify([value, options ?? null], 'summary_counts', ['summary_counts', 'options']));
+  const bounded = readInput('summary_counts', () => boundCounts(value, optionBounds(options)));
+  return callPure(rawSanitizeSummaryCounts, stringify([bounded, options ?? null], 'summary_counts', ['summary_counts', 'options']));
 }
 
 /** Bounds the list, makes each message one line, redacts secrets, cuts long messages. */
 export function sanitizeFailureSummary(value, options) {
-  const readWindow = () => {
-    try {
-      return unwrap(rawFailureReadWindow(stringify(options ?? null, 'options')));
-    } catch (e) {
-      throw toOpsUxError(e);
-    }
-  };
-  const bounded = boundFailureStrings(value, readWindow);
+  const bounded = readInput('failure_summary', () => boundFailures(value, optionBounds(options)));
   return callPure(rawSanitizeFailureSummary, stringify([bounded, options ?? null], 'failure_summary', ['failure_summary', 'options']));
 }

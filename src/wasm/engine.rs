@@ -6,7 +6,7 @@ use super::clock::JsClock;
 use super::drive::drive;
 use super::error::{answer, to_js_error};
 use super::host_store::HostStore;
-use super::pure::{check_update_with, plan_start_with};
+use super::pure::{check_update_with, plan_start_with, write_input_bounds};
 use crate::domain::config::Config;
 use crate::domain::engine::{write_list, Engine};
 use crate::domain::error::{EngineError, Result};
@@ -48,10 +48,12 @@ impl RawEngine {
         build().map_err(|e| to_js_error(&e))
     }
 
-    /// How many characters of a failure message or code the sanitizer reads (see `FailureLimits::read_window`).
-    #[wasm_bindgen(js_name = failureReadWindow)]
-    pub fn failure_read_window(&self) -> usize {
-        self.engine.config.failures.read_window()
+    /// What the JS face may cut from input before copying it in (see `write_input_bounds`).
+    #[wasm_bindgen(js_name = inputBounds)]
+    pub fn input_bounds(&self) -> String {
+        let mut out = String::new();
+        write_input_bounds(&mut out, &self.engine.config);
+        out
     }
 
     /// True when the runs live inside this engine (no host store).

@@ -2,11 +2,11 @@
 //! engine runs, with no store.
 
 use super::engine::{args, parse_with};
-use super::error::{answer, to_js_error};
+use super::error::answer;
 use crate::domain::config::Config;
 use crate::domain::error::{EngineError, Result};
 use crate::domain::ids::{Id, Scope};
-use crate::domain::json::{self, write_str, Json};
+use crate::domain::json::{self, write_int, write_str, Json};
 use crate::domain::request::{RunUpdate, StartRequest};
 use crate::domain::run::{Outcome, Status};
 use crate::domain::sanitize::counts::sanitize_counts;
@@ -150,14 +150,32 @@ fn decode_active_row(row: &Json) -> Result<ActiveRow> {
     })
 }
 
-/// How many characters of a failure string sanitizing reads under `options` (JSON, or `null`).
-#[wasm_bindgen(js_name = failureReadWindow)]
-pub fn failure_read_window(options: &str) -> JsValue {
-    let window = parse_with(options, json::Limits::default()).and_then(|o| config_of(&o));
-    match window {
-        Ok(config) => JsValue::from(config.failures.read_window()),
-        Err(e) => to_js_error(&e),
+/// What the JS face may cut from input before copying it in, under `options` (JSON, or `null`): see
+/// [`write_input_bounds`].
+#[wasm_bindgen(js_name = inputBounds)]
+pub fn input_bounds(options: &str) -> JsValue {
+    answer(parse_with(options, json::Limits::default()).and_then(|o| config_of(&o)).map(|c| {
+        let mut out = String::new();
+        write_input_bounds(&mut out, &c);
+        out
+    }))
+}
+
+/// `{"readWindow","maxFailures","summaryKeys"}`: the characters of a failure string the sanitizer reads,
+/// how many failure entries it keeps, the counters it keeps. Input beyond them cannot change a result.
+pub fn write_input_bounds(out: &mut String, config: &Config) {
+    out.push_str("{\"readWindow\":");
+    write_int(out, config.failures.read_window() as i64);
+    out.push_str(",\"maxFailures\":");
+    write_int(out, config.failures.max_entries as i64);
+    out.push_str(",\"summaryKeys\":[");
+    for (i, key) in config.summary_keys.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_str(out, key);
     }
+    out.push_str("]}");
 }
 
 /// `input`: `[value, options]`.
