@@ -11,6 +11,7 @@ import {
   sanitizeSummaryCounts as rawSanitizeSummaryCounts,
 } from '../dist/glue/ops_ux_engine.js';
 import { boundCounts, boundFailures, boundUpdate, lazyBounds } from './bounds.js';
+import { RunCache } from './run-cache.js';
 
 /** Every code an OpsUxError can carry. */
 export const ERROR_CODES = Object.freeze([
@@ -186,12 +187,15 @@ export class Engine {
   #raw;
   #target;
   #bounds;
+  /** The embedded store's runs as last returned (see run-cache.js); null over a host store. */
+  #runs;
 
   /** @internal use createEngine() */
   constructor(raw, target) {
     this.#raw = raw;
     this.#target = target;
     this.#bounds = lazyBounds(() => raw.inputBounds(), unwrap);
+    this.#runs = raw.isEmbedded() ? new RunCache() : null;
   }
 
   /** True when runs live in the embedded in-memory store. */
@@ -201,6 +205,7 @@ export class Engine {
 
   startRun(request) {
     return this.#call('startRun', () => stringify(request, 'startRun request'), (result) => {
+      if (this.#runs) result.run = this.#runs.remember(result.run);
       // The run is stored: a listener that throws must not turn the start into a failure.
       if (this.#target) {
         try {
@@ -214,9 +219,18 @@ export class Engine {
   }
 
   updateRun(scope, runId, update) {
-    return this.#call('updateRun', () => {
+    const args = () => {
       const bounded = readInput('update', () => boundUpdate(update, this.#bounds));
       return stringify([scope, runId, bounded], 'updateRun arguments', ['scope', 'runId', 'update']);
+    };
+    const before = this.#runs?.get(scope, runId);
+    if (!before) {
+      return this.#call('updateRun', args, this.#runs && ((result) => ({ ...result, run: this.#runs.remember(result.run) })));
+    }
+    // The engine answers only what the update may have changed; the rest is `before`.
+    return this.#call('updateRunChanges', args, (result) => {
+      const run = result.changed ? { ...before, ...result.run } : before;
+      return { ...result, run: this.#runs.remember(run) };
     });
   }
 
@@ -257,6 +271,7 @@ export class Engine {
 
   /** Releases the WebAssembly memory of this engine (and, for the embedded store, its runs). */
   free() {
+    this.#runs?.clear();
     this.#raw.free();
   }
 

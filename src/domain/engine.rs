@@ -240,6 +240,24 @@ impl Updated {
     }
 }
 
+impl Updated {
+    /// `{"run":{changes},"notifications":[…],"changed":…}`: the run as [`OperationRun::write_changes`]
+    /// writes it, for a reader that holds the run as it was.
+    pub fn write_changes(&self, out: &mut String, update: &RunUpdate) {
+        out.push_str("{\"run\":");
+        if self.changed {
+            self.run.write_changes(out, update);
+        } else {
+            out.push_str("{}");
+        }
+        out.push_str(",\"notifications\":");
+        write_list(out, &self.notifications, Notification::write);
+        out.push_str(",\"changed\":");
+        out.push_str(if self.changed { "true" } else { "false" });
+        out.push('}');
+    }
+}
+
 /// Writes `[a,b,…]` with `write_one` for each item.
 pub fn write_list<T>(out: &mut String, items: &[T], write_one: impl Fn(&T, &mut String)) {
     out.push('[');

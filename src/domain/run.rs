@@ -2,6 +2,7 @@
 
 use super::ids::{write_optional_id, Id, Scope, MAX_SAFE_INTEGER};
 use super::json::{quote, write_int, write_str, Json};
+use super::request::RunUpdate;
 use super::sanitize::counts::SummaryCounts;
 use super::sanitize::failures::{decode_stored_failures, write_failures, FailureEntry};
 use super::time::{parse_rfc3339, write_json_time, Millis};
@@ -126,6 +127,38 @@ impl OperationRun {
         write_record(out, Some(&self.id), self);
     }
 
+    /// Only the fields an update may have changed: status, outcome, their timestamps, `updated_at` and
+    /// `version`, plus counts, failures and context when `update` wrote them. For a reader that holds the
+    /// run as it was before the update (the JS face of the embedded store): it patches that copy instead of
+    /// reading the whole record again.
+    pub fn write_changes(&self, out: &mut String, update: &RunUpdate) {
+        out.push_str("{\"status\":\"");
+        out.push_str(self.status.as_str());
+        out.push_str("\",\"outcome\":");
+        write_outcome(out, self.outcome);
+        out.push_str(",\"started_at\":");
+        write_json_time(out, self.started_at);
+        out.push_str(",\"completed_at\":");
+        write_json_time(out, self.completed_at);
+        out.push_str(",\"updated_at\":");
+        write_json_time(out, Some(self.updated_at));
+        out.push_str(",\"version\":");
+        write_int(out, self.version as i64);
+        if update.summary_counts.is_some() {
+            out.push_str(",\"summary_counts\":");
+            self.summary_counts.write(out);
+        }
+        if update.failure_summary.is_some() {
+            out.push_str(",\"failure_summary\":");
+            write_failures(out, &self.failure_summary);
+        }
+        if update.context.is_some() {
+            out.push_str(",\"context\":");
+            out.push_str(&self.context);
+        }
+        out.push('}');
+    }
+
     pub fn to_json_text(&self) -> String {
         let mut out = String::with_capacity(320 + self.context.len());
         self.write(&mut out);
@@ -192,6 +225,17 @@ impl OperationRun {
     }
 }
 
+fn write_outcome(out: &mut String, outcome: Option<Outcome>) {
+    match outcome {
+        Some(o) => {
+            out.push('"');
+            out.push_str(o.as_str());
+            out.push('"');
+        }
+        None => out.push_str("null"),
+    }
+}
+
 fn write_record(out: &mut String, id: Option<&Id>, run: &OperationRun) {
     out.push('{');
     if let Some(id) = id {
@@ -210,14 +254,7 @@ fn write_record(out: &mut String, id: Option<&Id>, run: &OperationRun) {
     out.push_str(",\"status\":\"");
     out.push_str(run.status.as_str());
     out.push_str("\",\"outcome\":");
-    match run.outcome {
-        Some(o) => {
-            out.push('"');
-            out.push_str(o.as_str());
-            out.push('"');
-        }
-        None => out.push_str("null"),
-    }
+    write_outcome(out, run.outcome);
     out.push_str(",\"dedup_key\":");
     write_str(out, &run.dedup_key);
     out.push_str(",\"summary_counts\":");

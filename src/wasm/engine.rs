@@ -70,7 +70,14 @@ impl RawEngine {
     /// `input`: `[scope, id, update]`.
     #[wasm_bindgen(js_name = updateRun)]
     pub fn update_run(&self, input: String) -> JsValue {
-        drive(update_run(Rc::clone(&self.engine), input))
+        drive(update_run_with(Rc::clone(&self.engine), input, false))
+    }
+
+    /// `updateRun` answering only the fields the update may have changed (see `Updated::write_changes`),
+    /// for a caller that holds the run as it was; `input` as for `updateRun`.
+    #[wasm_bindgen(js_name = updateRunChanges)]
+    pub fn update_run_changes(&self, input: String) -> JsValue {
+        drive(update_run_with(Rc::clone(&self.engine), input, true))
     }
 
     /// `input`: `[scope, id]`.
@@ -161,14 +168,18 @@ async fn start_run(engine: Rc<JsEngine>, input: String) -> Result<String> {
     Ok(out)
 }
 
-async fn update_run(engine: Rc<JsEngine>, input: String) -> Result<String> {
+async fn update_run_with(engine: Rc<JsEngine>, input: String, changes_only: bool) -> Result<String> {
     let input = parse(&input, &engine.config)?;
     let [scope, id, update] = args::<3>(&input, "updateRun")?;
     let scope = Scope::decode(scope, "scope")?;
     let update = RunUpdate::decode(update, &engine.config)?;
     let updated = engine.update_run(&scope, &run_id(id)?, &update).await?;
-    let mut out = String::with_capacity(1024);
-    updated.write(&mut out);
+    let mut out = String::with_capacity(if changes_only { 256 } else { 1024 });
+    if changes_only {
+        updated.write_changes(&mut out, &update);
+    } else {
+        updated.write(&mut out);
+    }
     Ok(out)
 }
 

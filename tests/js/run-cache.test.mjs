@@ -1,0 +1,70 @@
+// The embedded engine answers updates with only the changed fields and patches the run it last returned:
+// its results must be exactly the stored runs, whatever callers do with them.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine } from 'ops-ux-engine';
+import { SCOPE, USER, request } from './support/helpers.mjs';
+
+const OTHER = { workspace_id: SCOPE.workspace_id, tenant_id: 'another' };
+
+describe('embedded results patched from the last returned run', () => {
+  it('every result of a lifecycle is the stored run, field for field', async () => {
+    const engine = await createEngine();
+    const { run } = await engine.startRun(request({ context: { step: 0 } }));
+    const updates = [
+      { status: 'running' },
+      { summary_counts: { total: 4, processed: 1 } },
+      { context: { step: 2, nested: { list: [1, 2] } } },
+      { failure_summary: [{ code: 'E', message: 'password=hunter2 rejected' }] },
+      { summary_counts: { processed: 4 } },
+      { status: 'completed', outcome: 'partially_succeeded' },
+      { status: 'completed', outcome: 'partially_succeeded' },
+      { context: { step: 'after' } },
+    ];
+    for (const update of updates) {
+      const result = await engine.updateRun(SCOPE, run.id, update);
+      assert.deepEqual(result.run, await engine.getRun(SCOPE, run.id), JSON.stringify(update));
+    }
+  });
+
+  it('a caller mutating a result changes nothing the engine says later', async () => {
+    const engine = await createEngine();
+    const { run } = await engine.startRun(request({ context: { keep: 'me' } }));
+    run.status = 'completed';
+    run.version = 99;
+    assert.throws(() => { run.context.keep = 'changed'; }, TypeError, 'nested values are frozen');
+    const { run: running } = await engine.updateRun(SCOPE, run.id, { status: 'running', summary_counts: { total: 2 } });
+    assert.equal(running.status, 'running');
+    assert.equal(running.version, 2);
+    running.summary_counts = { total: 1000 };
+    assert.throws(() => running.failure_summary.push({}), TypeError);
+    const { run: next } = await engine.updateRun(SCOPE, run.id, { summary_counts: { processed: 1 } });
+    assert.deepEqual(next.summary_counts, { total: 2, processed: 1 });
+    assert.deepEqual(next, await engine.getRun(SCOPE, run.id));
+  });
+
+  it('a remembered run is still not found from another scope', async () => {
+    const engine = await createEngine();
+    const { run } = await engine.startRun(request());
+    await assert.rejects(engine.updateRun(OTHER, run.id, { status: 'running' }), { code: 'E_NOT_FOUND' });
+    assert.equal((await engine.getRun(SCOPE, run.id)).status, 'queued');
+  });
+
+  it('runs forgotten by the bounded memory are read whole and stay exact', async () => {
+    const engine = await createEngine();
+    const first = (await engine.startRun(request({ identity: 'first' }))).run;
+    for (let i = 0; i < 5000; i++) await engine.startRun(request({ identity: i }));
+    const { run } = await engine.updateRun(SCOPE, first.id, { status: 'running' });
+    assert.deepEqual(run, await engine.getRun(SCOPE, first.id));
+    assert.equal(run.version, 2);
+  });
+
+  it('a completion patched from the remembered run carries its one notification', async () => {
+    const engine = await createEngine();
+    const { run } = await engine.startRun(request());
+    const done = await engine.updateRun(SCOPE, run.id, { status: 'completed', outcome: 'failed' });
+    assert.equal(done.notifications.length, 1);
+    assert.deepEqual(done.notifications, await engine.listNotifications(SCOPE, USER));
+    assert.deepEqual(done.run, await engine.getRun(SCOPE, run.id));
+  });
+});
