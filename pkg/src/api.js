@@ -224,6 +224,10 @@ export class Engine {
       return stringify([scope, runId, bounded], 'updateRun arguments', ['scope', 'runId', 'update']);
     };
     const before = this.#runs?.get(scope, runId);
+    const codes = before && statusCodes(update);
+    if (codes && [runId, before.workspace_id, before.tenant_id].every(Number.isSafeInteger)) {
+      return this.#setStatus(before, runId, codes);
+    }
     if (!before) {
       return this.#call('updateRun', args, this.#runs && ((result) => ({ ...result, run: this.#runs.remember(result.run) })));
     }
@@ -279,6 +283,29 @@ export class Engine {
     this.free();
   }
 
+  /** A status-only update of a remembered run, without JSON (see `setStatus` in src/wasm/engine.rs). */
+  #setStatus(before, runId, [status, outcome]) {
+    let out;
+    try {
+      out = this.#raw.setStatus(before.workspace_id, before.tenant_id, runId, status, outcome);
+    } catch (e) {
+      return Promise.reject(toOpsUxError(e));
+    }
+    if (out instanceof Error) return Promise.reject(toOpsUxError(out));
+    if (out === '') return Promise.resolve({ run: this.#runs.remember(before), notifications: [], changed: false });
+    const [s, o, version, updatedAt, startedAt, completedAt, notifications] = out.split('\x1f');
+    const run = {
+      ...before,
+      status: s,
+      outcome: o || null,
+      version: Number(version),
+      updated_at: updatedAt,
+      started_at: startedAt || null,
+      completed_at: completedAt || null,
+    };
+    return Promise.resolve({ run: this.#runs.remember(run), notifications: JSON.parse(notifications), changed: true });
+  }
+
   #call(method, input, then) {
     let out;
     try {
@@ -302,6 +329,24 @@ export class Engine {
     return out.then(finish, (e) => {
       throw toOpsUxError(e);
     });
+  }
+}
+
+/** Positions in the engine's `Status::ALL` and `Outcome::ALL` (1-based; outcome 0 is none). */
+const STATUS_CODES = new Map([['queued', 1], ['running', 2], ['completed', 3]]);
+const OUTCOME_CODES = new Map([[undefined, 0], [null, 0], ['succeeded', 1], ['partially_succeeded', 2], ['failed', 3], ['cancelled', 4]]);
+
+/** `[status, outcome]` codes when `update` is a plain `{status, outcome?}` with known values; else null
+ *  (the general path then decides, and words any refusal). Never throws. */
+function statusCodes(update) {
+  try {
+    if (update === null || typeof update !== 'object' || Object.getPrototypeOf(update) !== Object.prototype) return null;
+    for (const key in update) if (key !== 'status' && key !== 'outcome') return null;
+    const status = STATUS_CODES.get(update.status);
+    const outcome = OUTCOME_CODES.get(update.outcome);
+    return status === undefined || outcome === undefined ? null : [status, outcome];
+  } catch {
+    return null;
   }
 }
 

@@ -10,6 +10,7 @@ use super::pure::{check_update_with, plan_start_with, write_input_bounds};
 use crate::domain::config::Config;
 use crate::domain::engine::{write_list, Engine};
 use crate::domain::error::{EngineError, Result};
+use crate::domain::ids::MAX_SAFE_INTEGER;
 use crate::domain::ids::{Id, Scope};
 use crate::domain::json::{self, Json};
 use crate::domain::memory::MemoryStore;
@@ -17,7 +18,8 @@ use crate::domain::notification::Notification;
 use crate::domain::request::{
     decode_notification_filter, decode_reconcile_options, decode_run_filter, RunUpdate, StartRequest,
 };
-use crate::domain::run::OperationRun;
+use crate::domain::run::{OperationRun, Outcome, Status};
+use crate::domain::time::write_rfc3339;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -78,6 +80,16 @@ impl RawEngine {
     #[wasm_bindgen(js_name = updateRunChanges)]
     pub fn update_run_changes(&self, input: String) -> JsValue {
         drive(update_run_with(Rc::clone(&self.engine), input, true))
+    }
+
+    /// The worker's most frequent call without any JSON: a status (and outcome) change of a run of the
+    /// embedded store, ids as numbers, `status` and `outcome` as 1-based positions in `Status::ALL` and
+    /// `Outcome::ALL` (outcome 0: none). Answers `""` when the run already was so, or the changed fields,
+    /// each followed by U+001F: status, outcome, version, updated_at, started_at, completed_at (empty:
+    /// null), then the notifications as JSON. The same engine path as `updateRun`.
+    #[wasm_bindgen(js_name = setStatus)]
+    pub fn set_status(&self, workspace: f64, tenant: f64, id: f64, status: u8, outcome: u8) -> JsValue {
+        drive(set_status(Rc::clone(&self.engine), [workspace, tenant, id], status, outcome))
     }
 
     /// `input`: `[scope, id]`.
@@ -229,5 +241,52 @@ async fn reconcile(engine: Rc<JsEngine>, input: String) -> Result<String> {
     let done = engine.reconcile(options.scope.as_ref(), options.batch).await?;
     let mut out = String::new();
     done.write(&mut out);
+    Ok(out)
+}
+
+async fn set_status(engine: Rc<JsEngine>, ids: [f64; 3], status: u8, outcome: u8) -> Result<String> {
+    let [workspace_id, tenant_id, id] = ids.map(|n| {
+        (n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER as f64)
+            .then_some(Id::Int(n as i64))
+            .ok_or_else(|| EngineError::input("setStatus takes safe integer ids"))
+    });
+    let nth = |code: u8| usize::from(code).checked_sub(1);
+    let update = RunUpdate {
+        status: Some(nth(status).and_then(|i| Status::ALL.get(i).copied()).ok_or_else(|| {
+            EngineError::input("setStatus: status must be 1 (queued), 2 (running) or 3 (completed)")
+        })?),
+        outcome: match nth(outcome) {
+            None => None,
+            Some(i) => Some(
+                Outcome::ALL
+                    .get(i)
+                    .copied()
+                    .ok_or_else(|| EngineError::input("setStatus: no such outcome"))?,
+            ),
+        },
+        summary_counts: None,
+        failure_summary: None,
+        context: None,
+    };
+    let scope = Scope { workspace_id: workspace_id?, tenant_id: tenant_id? };
+    let updated = engine.update_run(&scope, &id?, &update).await?;
+    let mut out = String::new();
+    if updated.changed {
+        let run = &updated.run;
+        let sep = '\u{1f}';
+        out.push_str(run.status.as_str());
+        out.push(sep);
+        out.push_str(run.outcome.map_or("", Outcome::as_str));
+        out.push(sep);
+        json::write_int(&mut out, run.version as i64);
+        for t in [Some(run.updated_at), run.started_at, run.completed_at] {
+            out.push(sep);
+            if let Some(ms) = t {
+                write_rfc3339(&mut out, ms);
+            }
+        }
+        out.push(sep);
+        write_list(&mut out, &updated.notifications, Notification::write);
+    }
     Ok(out)
 }

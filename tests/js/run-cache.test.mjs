@@ -68,3 +68,46 @@ describe('embedded results patched from the last returned run', () => {
     assert.deepEqual(done.run, await engine.getRun(SCOPE, run.id));
   });
 });
+
+describe('the status-only path without JSON', () => {
+  const STATUSES = ['queued', 'running', 'completed'];
+  const OUTCOMES = [undefined, null, 'succeeded', 'partially_succeeded', 'failed', 'cancelled'];
+  const RUNNING = { status: 'running' };
+  const FROM = [[], [RUNNING], ...OUTCOMES.slice(2).map((outcome) => [RUNNING, { status: 'completed', outcome }])];
+
+  it('answers every status × outcome from every state exactly as the general path over a host store', async () => {
+    let now = Date.parse('2026-12-04T12:00:00.000Z');
+    const clock = () => now;
+    const { ReferenceStore } = await import('./support/stores.mjs');
+    let cases = 0;
+    for (const history of FROM) {
+      for (const status of STATUSES) {
+        for (const outcome of OUTCOMES) {
+          const update = outcome === undefined ? { status } : { status, outcome };
+          const fast = await createEngine({ clock });
+          const general = await createEngine({ clock, store: new ReferenceStore() });
+          const settle = async (engine) => {
+            const { run } = await engine.startRun(request());
+            for (const step of history) {
+              now += 1000;
+              await engine.updateRun(SCOPE, run.id, step);
+            }
+            now += 1000;
+            return engine.updateRun(SCOPE, run.id, update).then(
+              (result) => ({ result, stored: null }),
+              (error) => ({ error: error.code, message: error.message }),
+            );
+          };
+          const saved = now;
+          const a = await settle(fast);
+          now = saved;
+          const b = await settle(general);
+          assert.deepEqual(a, b, `${JSON.stringify(history)} then ${JSON.stringify(update)}`);
+          if (a.result) assert.deepEqual(a.result.run, await fast.getRun(SCOPE, a.result.run.id));
+          cases += 1;
+        }
+      }
+    }
+    assert.equal(cases, FROM.length * STATUSES.length * OUTCOMES.length);
+  });
+});
