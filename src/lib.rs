@@ -10,3 +10,9 @@ pub mod domain;
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+/// Talc instead of the default dlmalloc: the engine allocates small strings on every call, and Talc is
+/// both faster at that and smaller in the `.wasm`.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
