@@ -224,10 +224,9 @@ export class Engine {
       return stringify([scope, runId, bounded], 'updateRun arguments', ['scope', 'runId', 'update']);
     };
     const before = this.#runs?.get(scope, runId);
-    const codes = before && statusCodes(update);
-    if (codes && [runId, before.workspace_id, before.tenant_id].every(Number.isSafeInteger)) {
-      return this.#setStatus(before, runId, codes);
-    }
+    const codes = this.#runs && statusCodes(update);
+    const ids = codes && integerIds(scope, runId);
+    if (ids) return this.#setStatus(before, ids, codes);
     if (!before) {
       return this.#call('updateRun', args, this.#runs && ((result) => ({ ...result, run: this.#runs.remember(result.run) })));
     }
@@ -284,14 +283,18 @@ export class Engine {
   }
 
   /** A status-only update of a remembered run, without JSON (see `setStatus` in src/wasm/engine.rs). */
-  #setStatus(before, runId, [status, outcome]) {
+  #setStatus(before, [workspace, tenant, runId], [status, outcome]) {
     let out;
     try {
-      out = this.#raw.setStatus(before.workspace_id, before.tenant_id, runId, status, outcome);
+      out = this.#raw.setStatus(workspace, tenant, runId, status, outcome, before !== undefined);
     } catch (e) {
       return Promise.reject(toOpsUxError(e));
     }
     if (out instanceof Error) return Promise.reject(toOpsUxError(out));
+    if (!before) {
+      const result = JSON.parse(out);
+      return Promise.resolve({ ...result, run: this.#runs.remember(result.run) });
+    }
     if (out === '') return Promise.resolve({ run: this.#runs.remember(before), notifications: [], changed: false });
     const [s, o, version, updatedAt, startedAt, completedAt, notifications] = out.split('\x1f');
     const run = {
@@ -335,6 +338,18 @@ export class Engine {
 /** Positions in the engine's `Status::ALL` and `Outcome::ALL` (1-based; outcome 0 is none). */
 const STATUS_CODES = new Map([['queued', 1], ['running', 2], ['completed', 3]]);
 const OUTCOME_CODES = new Map([[undefined, 0], [null, 0], ['succeeded', 1], ['partially_succeeded', 2], ['failed', 3], ['cancelled', 4]]);
+
+/** `[workspace_id, tenant_id, runId]` when all three are safe integers, else null. Never throws. */
+function integerIds(scope, runId) {
+  try {
+    // A scope with toJSON would cross as something else: leave it to the general path.
+    if (scope === null || typeof scope !== 'object' || typeof scope.toJSON === 'function') return null;
+    const ids = [scope.workspace_id, scope.tenant_id, runId];
+    return ids.every(Number.isSafeInteger) ? ids : null;
+  } catch {
+    return null;
+  }
+}
 
 /** `[status, outcome]` codes when `update` is a plain `{status, outcome?}` with known values; else null
  *  (the general path then decides, and words any refusal). Never throws. */

@@ -84,12 +84,21 @@ impl RawEngine {
 
     /// The worker's most frequent call without any JSON: a status (and outcome) change of a run of the
     /// embedded store, ids as numbers, `status` and `outcome` as 1-based positions in `Status::ALL` and
-    /// `Outcome::ALL` (outcome 0: none). Answers `""` when the run already was so, or the changed fields,
-    /// each followed by U+001F: status, outcome, version, updated_at, started_at, completed_at (empty:
-    /// null), then the notifications as JSON. The same engine path as `updateRun`.
+    /// `Outcome::ALL` (outcome 0: none). The same engine path as `updateRun`. When the caller holds the run
+    /// as it was (`have`), answers `""` if the run already was so, else the changed fields, each followed
+    /// by U+001F: status, outcome, version, updated_at, started_at, completed_at (empty: null), then the
+    /// notifications as JSON. Without `have`, answers what `updateRun` answers.
     #[wasm_bindgen(js_name = setStatus)]
-    pub fn set_status(&self, workspace: f64, tenant: f64, id: f64, status: u8, outcome: u8) -> JsValue {
-        drive(set_status(Rc::clone(&self.engine), [workspace, tenant, id], status, outcome))
+    pub fn set_status(
+        &self,
+        workspace: f64,
+        tenant: f64,
+        id: f64,
+        status: u8,
+        outcome: u8,
+        have: bool,
+    ) -> JsValue {
+        drive(set_status(Rc::clone(&self.engine), [workspace, tenant, id], status, outcome, have))
     }
 
     /// `input`: `[scope, id]`.
@@ -244,7 +253,13 @@ async fn reconcile(engine: Rc<JsEngine>, input: String) -> Result<String> {
     Ok(out)
 }
 
-async fn set_status(engine: Rc<JsEngine>, ids: [f64; 3], status: u8, outcome: u8) -> Result<String> {
+async fn set_status(
+    engine: Rc<JsEngine>,
+    ids: [f64; 3],
+    status: u8,
+    outcome: u8,
+    have: bool,
+) -> Result<String> {
     let [workspace_id, tenant_id, id] = ids.map(|n| {
         (n.fract() == 0.0 && n.abs() <= MAX_SAFE_INTEGER as f64)
             .then_some(Id::Int(n as i64))
@@ -271,7 +286,9 @@ async fn set_status(engine: Rc<JsEngine>, ids: [f64; 3], status: u8, outcome: u8
     let scope = Scope { workspace_id: workspace_id?, tenant_id: tenant_id? };
     let updated = engine.update_run(&scope, &id?, &update).await?;
     let mut out = String::new();
-    if updated.changed {
+    if !have {
+        updated.write(&mut out);
+    } else if updated.changed {
         let run = &updated.run;
         let sep = '\u{1f}';
         out.push_str(run.status.as_str());

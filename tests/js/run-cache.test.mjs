@@ -111,3 +111,25 @@ describe('the status-only path without JSON', () => {
     assert.equal(cases, FROM.length * STATUSES.length * OUTCOMES.length);
   });
 });
+
+describe('the status-only path for a run the JS face no longer holds', () => {
+  it('answers the whole stored run: moves, completions with their notification, repeats and refusals', async () => {
+    const engine = await createEngine();
+    const ids = [];
+    for (const identity of ['a', 'b', 'c']) ids.push((await engine.startRun(request({ identity }))).run.id);
+    for (let i = 0; i < 4200; i++) await engine.startRun(request({ identity: i })); // forget a, b and c
+    const running = await engine.updateRun(SCOPE, ids[0], { status: 'running' });
+    assert.deepEqual(running, { run: await engine.getRun(SCOPE, ids[0]), notifications: [], changed: true });
+    for (let i = 0; i < 4200; i++) await engine.startRun(request({ identity: `again ${i}` }));
+    const done = await engine.updateRun(SCOPE, ids[0], { status: 'completed', outcome: 'succeeded' });
+    assert.equal(done.changed, true);
+    assert.deepEqual(done.run, await engine.getRun(SCOPE, ids[0]));
+    assert.deepEqual(done.notifications, await engine.listNotifications(SCOPE, USER));
+    for (let i = 0; i < 4200; i++) await engine.startRun(request({ identity: `third ${i}` }));
+    const repeat = await engine.updateRun(SCOPE, ids[0], { status: 'completed', outcome: 'succeeded' });
+    assert.deepEqual(repeat, { run: done.run, notifications: [], changed: false });
+    await assert.rejects(engine.updateRun(SCOPE, ids[1], { status: 'completed', outcome: 'succeeded' }), { code: 'E_INVALID_TRANSITION' });
+    await assert.rejects(engine.updateRun(OTHER, ids[2], { status: 'running' }), { code: 'E_NOT_FOUND' });
+    await assert.rejects(engine.updateRun({ ...SCOPE, tenant_id: 999 }, ids[2], { status: 'running' }), { code: 'E_NOT_FOUND' });
+  });
+});
