@@ -22,7 +22,8 @@ bundle() { npx --no-install esbuild "pkg/src/$1" --bundle --log-level=warning --
 bundle entry-node.mjs --platform=node --format=esm --outfile=$out/node.mjs
 # The glue's default (URL-fetching) init is never called from CommonJS, so its import.meta may be empty.
 bundle entry-node.cjs --platform=node --format=cjs --outfile=$out/node.cjs --log-override:empty-import-meta=silent
-bundle entry-browser.js --platform=browser --format=esm --outfile=$out/browser.js
+# Minified: the browser bundle is what a page downloads (and what the size budget counts).
+bundle entry-browser.js --platform=browser --format=esm --minify --outfile=$out/browser.js
 rm -rf "$glue"
 # CommonJS consumers of a "type": "module" package need the declarations under a .d.cts name.
 cp pkg/index.d.ts $out/index.d.cts
