@@ -108,8 +108,9 @@ fn is_machine_name(s: &str) -> bool {
     matches!(chars.next(), Some('a'..='z'))
         && s.len() <= MAX_TYPE_CHARS
         && chars.all(|c| matches!(c, 'a'..='z' | '0'..='9' | '.' | '_' | '-'))
-        && !s.ends_with(['.', '_', '-'])
-        && !s.contains("..")
+        && !matches!(s.as_bytes().last(), Some(b'.' | b'_' | b'-'))
+        // Bytes, not a str pattern: a substring search would bring a searcher and its panic paths along.
+        && !s.as_bytes().windows(2).any(|pair| pair == b"..")
 }
 
 fn decode_labels(value: &Json) -> Result<Vec<(String, String)>> {
@@ -145,7 +146,7 @@ fn decode_summary_keys(value: &Json) -> Result<Vec<String>> {
     items
         .iter()
         .map(|k| match k.as_str() {
-            Some(k) if is_machine_name(k) && !k.contains('.') => Ok(k.to_string()),
+            Some(k) if is_machine_name(k) && !k.bytes().any(|b| b == b'.') => Ok(k.to_string()),
             _ => Err(EngineError::input(format!(
                 "options.summaryKeys: {} is not a counter name (lowercase letters, digits, '_' or '-')",
                 k.to_text()

@@ -79,7 +79,7 @@ pub fn decode_stored_failures(value: &Json) -> std::result::Result<Vec<FailureEn
 fn clean_code(raw: &str) -> String {
     let cleaned: String = clean_message(raw, MAX_CODE_CHARS)
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "_.:-".contains(c) { c } else { '_' })
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | '-') { c } else { '_' })
         .collect();
     if cleaned.trim_matches('_').is_empty() {
         "unknown".to_string()
