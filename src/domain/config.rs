@@ -5,6 +5,7 @@ use super::error::{EngineError, Result};
 use super::json::{quote, Json, Limits};
 use super::sanitize::counts::DEFAULT_SUMMARY_KEYS;
 use super::sanitize::failures::FailureLimits;
+use std::rc::Rc;
 
 const MAX_TYPE_CHARS: usize = 64;
 
@@ -14,7 +15,7 @@ pub struct Config {
     pub labels: Vec<(String, String)>,
     /// Refuse operation types that have no label.
     pub strict_types: bool,
-    pub summary_keys: Vec<String>,
+    pub summary_keys: Vec<Rc<str>>,
     pub failures: FailureLimits,
     pub max_context_bytes: usize,
     pub max_identity_bytes: usize,
@@ -27,7 +28,7 @@ impl Default for Config {
         Config {
             labels: Vec::new(),
             strict_types: false,
-            summary_keys: DEFAULT_SUMMARY_KEYS.iter().map(|k| k.to_string()).collect(),
+            summary_keys: DEFAULT_SUMMARY_KEYS.iter().map(|k| Rc::from(*k)).collect(),
             failures: FailureLimits::default(),
             max_context_bytes: 16 * 1024,
             max_identity_bytes: 512,
@@ -139,14 +140,14 @@ fn decode_labels(value: &Json) -> Result<Vec<(String, String)>> {
         .collect()
 }
 
-fn decode_summary_keys(value: &Json) -> Result<Vec<String>> {
+fn decode_summary_keys(value: &Json) -> Result<Vec<Rc<str>>> {
     let items = value
         .as_array()
         .ok_or_else(|| EngineError::input("options.summaryKeys must be an array of counter names"))?;
     items
         .iter()
         .map(|k| match k.as_str() {
-            Some(k) if is_machine_name(k) && !k.bytes().any(|b| b == b'.') => Ok(k.to_string()),
+            Some(k) if is_machine_name(k) && !k.bytes().any(|b| b == b'.') => Ok(Rc::from(k)),
             _ => Err(EngineError::input(format!(
                 "options.summaryKeys: {} is not a counter name (lowercase letters, digits, '_' or '-')",
                 k.to_text()
@@ -229,7 +230,7 @@ mod tests {
             decode(r#"{"limits":{"maxFailures":3,"maxMessageLength":100},"summaryKeys":["total","moved"]}"#)
                 .unwrap();
         assert_eq!(c.failures, FailureLimits { max_entries: 3, max_message_chars: 100 });
-        assert_eq!(c.summary_keys, vec!["total", "moved"]);
+        assert_eq!(c.summary_keys.iter().map(|k| &**k).collect::<Vec<_>>(), ["total", "moved"]);
     }
 
     #[test]

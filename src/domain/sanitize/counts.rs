@@ -3,6 +3,7 @@
 use crate::domain::error::{EngineError, Result};
 use crate::domain::ids::MAX_SAFE_INTEGER;
 use crate::domain::json::{write_int, write_str, Json};
+use std::rc::Rc;
 
 /// The keys accepted when the host configures none.
 pub const DEFAULT_SUMMARY_KEYS: [&str; 10] = [
@@ -18,9 +19,11 @@ pub const DEFAULT_SUMMARY_KEYS: [&str; 10] = [
     "retried",
 ];
 
-/// Counters sorted by key, each a non-negative safe integer.
+/// Counters sorted by key, each a non-negative safe integer. Keys are shared with the engine's
+/// whitelist (`Rc`): every stored run has counters, and a key per run per counter would be most of
+/// their memory.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SummaryCounts(Vec<(String, u64)>);
+pub struct SummaryCounts(Vec<(Rc<str>, u64)>);
 
 impl SummaryCounts {
     pub fn is_empty(&self) -> bool {
@@ -32,29 +35,29 @@ impl SummaryCounts {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&str, u64)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), *v))
+        self.0.iter().map(|(k, v)| (&**k, *v))
     }
 
     fn find(&self, key: &str) -> std::result::Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.0.binary_search_by(|(k, _)| (**k).cmp(key))
     }
 
-    fn set(&mut self, key: &str, value: u64) {
+    fn set(&mut self, key: &Rc<str>, value: u64) {
         match self.find(key) {
             Ok(i) => {
                 if let Some(slot) = self.0.get_mut(i) {
                     slot.1 = value;
                 }
             }
-            Err(i) => self.0.insert(i, (key.to_string(), value)),
+            Err(i) => self.0.insert(i, (Rc::clone(key), value)),
         }
     }
 
     /// Overwrites the counters `other` names, keeps the rest: progress reports may name only what moved.
     pub fn merged(&self, other: &SummaryCounts) -> SummaryCounts {
         let mut next = self.clone();
-        for (k, v) in other.iter() {
-            next.set(k, v);
+        for (k, v) in &other.0 {
+            next.set(k, *v);
         }
         next
     }
@@ -82,7 +85,7 @@ impl SummaryCounts {
                 .as_i64()
                 .and_then(as_count)
                 .ok_or_else(|| format!("summary_counts.{k} is not a non-negative safe integer"))?;
-            counts.set(k, n);
+            counts.set(&Rc::from(k.as_str()), n);
         }
         Ok(counts)
     }
@@ -94,7 +97,7 @@ fn as_count(n: i64) -> Option<u64> {
 
 /// Keeps the whitelisted keys whose value is a non-negative safe integer and drops everything else
 /// (other keys, strings, `NaN`, negative or fractional numbers). Only a non-object is an error.
-pub fn sanitize_counts(value: &Json, allowed: &[String]) -> Result<SummaryCounts> {
+pub fn sanitize_counts(value: &Json, allowed: &[Rc<str>]) -> Result<SummaryCounts> {
     let fields = value.as_object().ok_or_else(|| {
         EngineError::input(format!(
             "summary_counts must be an object of counters such as {{\"processed\": 3}}, got {}",
@@ -103,11 +106,9 @@ pub fn sanitize_counts(value: &Json, allowed: &[String]) -> Result<SummaryCounts
     })?;
     let mut counts = SummaryCounts::default();
     for (k, v) in fields {
-        if !allowed.iter().any(|a| a == k) {
-            continue;
-        }
+        let Some(key) = allowed.iter().find(|a| ***a == **k) else { continue };
         if let Some(n) = v.as_i64().and_then(as_count) {
-            counts.set(k, n);
+            counts.set(key, n);
         }
     }
     Ok(counts)
@@ -118,8 +119,8 @@ mod tests {
     use super::*;
     use crate::domain::json::{parse, Limits};
 
-    fn keys() -> Vec<String> {
-        DEFAULT_SUMMARY_KEYS.iter().map(|s| s.to_string()).collect()
+    fn keys() -> Vec<Rc<str>> {
+        DEFAULT_SUMMARY_KEYS.iter().map(|s| Rc::from(*s)).collect()
     }
 
     fn sanitize(text: &str) -> Result<SummaryCounts> {
