@@ -20,7 +20,7 @@ const AREAS = [
   ['wasm: redaction and one-line cleaning (sanitize/redact.rs)', (f) => f.where === 'wasm' && /sanitize::redact/.test(f.name)],
   ['wasm: other sanitizing (counts, failures)', (f) => f.where === 'wasm' && /sanitize::/.test(f.name)],
   ['wasm: JSON parse and write (json.rs)', (f) => f.where === 'wasm' && /domain::json/.test(f.name)],
-  ['wasm: allocation and copying (dlmalloc, String/Vec growth, mem*)', (f) => f.where === 'wasm' && /dlmalloc|alloc::|__rdl|RawVec|memcpy|memmove|memset/.test(f.name)],
+  ['wasm: allocation and copying (the allocator, String/Vec growth, mem*)', (f) => f.where === 'wasm' && /dlmalloc|talc::|alloc::|__rdl|RawVec|memcpy|memmove|memset/.test(f.name)],
   ['wasm: UTF-8 and char iteration (core::str, core::char)', (f) => f.where === 'wasm' && /core::str|core::char|Chars|CharIndices|next_code_point|encode_utf8/.test(f.name)],
   ['wasm: everything else', (f) => f.where === 'wasm'],
   ['JS: JSON.parse of results (finish)', (f) => f.name === 'finish'],
