@@ -232,7 +232,9 @@ export function forkWorker(script, args) {
     messages.push(m);
     for (const l of listeners) l(m);
   });
-  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, stderr })));
+  // 'close', not 'exit': 'exit' can come before the last messages a worker sent are delivered, and a `next`
+  // waiting for one of them would then report a worker that exited cleanly as one that never answered.
+  const exited = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
   const report = () => messages.find((m) => 'error' in m)?.error ?? '';
   const next = (pick) => new Promise((resolve, reject) => {
     const found = messages.find(pick);
