@@ -4,6 +4,7 @@
 
 import {
   RawEngine,
+  checkStatus as rawCheckStatus,
   checkUpdate as rawCheckUpdate,
   inputBounds as rawInputBounds,
   planStart as rawPlanStart,
@@ -264,7 +265,10 @@ export class Engine {
 
   /** `checkUpdate` with this engine's summary keys and limits. */
   checkUpdate(run, update) {
-    return verdictOf(callPure((text) => this.#raw.checkUpdate(text), checkUpdateArgs(run, update)));
+    return (
+      quickVerdict(run, update) ??
+      verdictOf(callPure((text) => this.#raw.checkUpdate(text), checkUpdateArgs(run, update)))
+    );
   }
 
   /** `planStart` with this engine's labels and limits. */
@@ -365,6 +369,40 @@ function statusCodes(update) {
   }
 }
 
+const STATUS_NAMES = [...STATUS_CODES.keys()];
+const OUTCOME_NAMES = [...OUTCOME_CODES.keys()].filter((name) => typeof name === 'string');
+
+/**
+ * The verdict on a status-only update of a run whose status and outcome are known values, decided by the
+ * engine from numbers (no JSON); null when that path does not apply or the update is refused (the general
+ * path then words the refusal). Never throws.
+ */
+function quickVerdict(run, update) {
+  const codes = statusCodes(update);
+  if (!codes) return null;
+  let status, outcome, user;
+  try {
+    if (run === null || typeof run !== 'object') return null;
+    status = STATUS_CODES.get(run.status);
+    outcome = OUTCOME_CODES.get(run.outcome ?? null);
+    user = field(run, 'user_id');
+  } catch {
+    return null;
+  }
+  if (status === undefined || outcome === undefined) return null;
+  const bits = rawCheckStatus(status, outcome, codes[0], codes[1]);
+  if (bits === 0) return null;
+  const completes = (bits & 64) !== 0;
+  return {
+    ok: true,
+    status: STATUS_NAMES[((bits >> 1) & 3) - 1],
+    outcome: OUTCOME_NAMES[((bits >> 3) & 7) - 1] ?? null,
+    completes,
+    repeats: (bits & 128) !== 0,
+    notifies: completes && user !== null,
+  };
+}
+
 function field(run, key) {
   const value = run[key];
   return value === undefined ? null : value;
@@ -418,7 +456,9 @@ function planOf(activeRuns, plan) {
  * Returns `{ok: true, status, outcome, completes, repeats, notifies}` or `{ok: false, error}`.
  */
 export function checkUpdate(run, update, options) {
-  return verdictOf(callPure(rawCheckUpdate, checkUpdateArgs(run, update, [options ?? null])));
+  // Rule options only matter to updates with counters or failures, which the quick path never takes.
+  const quick = options === undefined || options === null ? quickVerdict(run, update) : null;
+  return quick ?? verdictOf(callPure(rawCheckUpdate, checkUpdateArgs(run, update, [options ?? null])));
 }
 
 /**

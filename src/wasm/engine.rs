@@ -3,6 +3,7 @@
 
 use super::backend::Backend;
 use super::clock::JsClock;
+use super::codes;
 use super::drive::drive;
 use super::error::{answer, to_js_error};
 use super::host_store::HostStore;
@@ -18,7 +19,7 @@ use crate::domain::notification::Notification;
 use crate::domain::request::{
     decode_notification_filter, decode_reconcile_options, decode_run_filter, RunUpdate, StartRequest,
 };
-use crate::domain::run::{OperationRun, Outcome, Status};
+use crate::domain::run::{OperationRun, Outcome};
 use crate::domain::time::write_rfc3339;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -265,20 +266,11 @@ async fn set_status(
             .then_some(Id::Int(n as i64))
             .ok_or_else(|| EngineError::input("setStatus takes safe integer ids"))
     });
-    let nth = |code: u8| usize::from(code).checked_sub(1);
     let update = RunUpdate {
-        status: Some(nth(status).and_then(|i| Status::ALL.get(i).copied()).ok_or_else(|| {
+        status: Some(codes::status(status).ok_or_else(|| {
             EngineError::input("setStatus: status must be 1 (queued), 2 (running) or 3 (completed)")
         })?),
-        outcome: match nth(outcome) {
-            None => None,
-            Some(i) => Some(
-                Outcome::ALL
-                    .get(i)
-                    .copied()
-                    .ok_or_else(|| EngineError::input("setStatus: no such outcome"))?,
-            ),
-        },
+        outcome: codes::outcome(outcome).ok_or_else(|| EngineError::input("setStatus: no such outcome"))?,
         summary_counts: None,
         failure_summary: None,
         context: None,

@@ -1,11 +1,13 @@
 //! The binding layer: converts between JavaScript and the core, and delegates. No rules live here.
 //!
-//! Everything crosses as JSON text in one string per call — the JS wrapper (`pkg/src/`) stringifies
-//! arguments and parses results with the engine's native `JSON`, which is far cheaper than building
-//! objects field by field across the boundary.
+//! Calls cross as JSON text in one string per call — the JS wrapper (`pkg/src/`) stringifies arguments
+//! and parses results with the engine's native `JSON`, which is far cheaper than building objects field
+//! by field across the boundary. The most frequent calls (a status change, its optimistic check) cross as
+//! numbers (`codes`), and embedded updates answer only what changed.
 
 mod backend;
 mod clock;
+mod codes;
 mod drive;
 mod engine;
 mod error;

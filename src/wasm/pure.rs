@@ -1,6 +1,7 @@
 //! The decisions as synchronous pure functions over plain data, for optimistic UI: the same code the
 //! engine runs, with no store.
 
+use super::codes;
 use super::engine::{args, parse_with};
 use super::error::answer;
 use crate::domain::config::Config;
@@ -54,6 +55,38 @@ fn with_options<const N: usize>(
 #[wasm_bindgen(js_name = checkUpdate)]
 pub fn check_update(input: &str) -> JsValue {
     with_options(input, "checkUpdate", check_update_with)
+}
+
+/// `checkUpdate` of a status-only update, without JSON: `status`, `outcome` of the run and of the update as
+/// 1-based positions in `Status::ALL` and `Outcome::ALL` (outcome 0: none). Answers the verdict packed in
+/// bits — 1: allowed; 2–3: status; 4–6: outcome; 7: completes; 8: repeats — or 0 when the update is
+/// refused (the caller asks `checkUpdate` for the error and its message).
+#[wasm_bindgen(js_name = checkStatus)]
+pub fn check_status(status: u8, outcome: u8, to_status: u8, to_outcome: u8) -> u32 {
+    let (Some(status), Some(outcome), Some(to), Some(to_outcome)) = (
+        codes::status(status),
+        codes::outcome(outcome),
+        codes::status(to_status),
+        codes::outcome(to_outcome),
+    ) else {
+        return 0;
+    };
+    let update = RunUpdate {
+        status: Some(to),
+        outcome: to_outcome,
+        summary_counts: None,
+        failure_summary: None,
+        context: None,
+    };
+    match decide(&Id::Int(0), status, outcome, &update) {
+        Ok(v) => {
+            1 | codes::status_code(v.status) << 1
+                | codes::outcome_code(v.outcome) << 3
+                | u32::from(v.completes) << 6
+                | u32::from(v.repeats_completion) << 7
+        }
+        Err(_) => 0,
+    }
 }
 
 /// `input`: `[request, [[id, workspace_id, tenant_id, status, dedup_key], …], options]`.

@@ -1,5 +1,5 @@
-// The embedded engine answers updates with only the changed fields and patches the run it last returned:
-// its results must be exactly the stored runs, whatever callers do with them.
+// The quick paths must answer exactly what the general path answers: embedded updates patched from the run
+// last returned, status changes and their checks crossing as numbers.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine } from 'ops-ux-engine';
@@ -131,5 +131,33 @@ describe('the status-only path for a run the JS face no longer holds', () => {
     await assert.rejects(engine.updateRun(SCOPE, ids[1], { status: 'completed', outcome: 'succeeded' }), { code: 'E_INVALID_TRANSITION' });
     await assert.rejects(engine.updateRun(OTHER, ids[2], { status: 'running' }), { code: 'E_NOT_FOUND' });
     await assert.rejects(engine.updateRun({ ...SCOPE, tenant_id: 999 }, ids[2], { status: 'running' }), { code: 'E_NOT_FOUND' });
+  });
+});
+
+describe('checkUpdate of a status-only update, decided from numbers', () => {
+  it('gives the same verdict as the general path for every run state and every status × outcome', async () => {
+    const { checkUpdate } = await import('ops-ux-engine');
+    const engine = await createEngine();
+    const verdict = (v) => (v.ok ? v : { ok: false, code: v.error.code, message: v.error.message, isError: v.error instanceof Error });
+    const STATES = [undefined, null, 'succeeded', 'partially_succeeded', 'failed', 'cancelled'];
+    let cases = 0;
+    for (const status of ['queued', 'running', 'completed']) {
+      for (const outcome of STATES) {
+        for (const user_id of [7, null, undefined]) {
+          const run = { id: 3, status, outcome, user_id };
+          for (const to of ['queued', 'running', 'completed']) {
+            for (const toOutcome of STATES) {
+              const update = toOutcome === undefined ? { status: to } : { status: to, outcome: toOutcome };
+              const general = verdict(checkUpdate(run, update, {})); // options: the general path
+              const what = `${JSON.stringify(run)} ← ${JSON.stringify(update)}`;
+              assert.deepEqual(verdict(checkUpdate(run, update)), general, what);
+              assert.deepEqual(verdict(engine.checkUpdate(run, update)), general, what);
+              cases += 1;
+            }
+          }
+        }
+      }
+    }
+    assert.equal(cases, 3 * 6 * 3 * 3 * 6);
   });
 });
