@@ -17,6 +17,8 @@ import {
   NOTIFIABLE_TYPE,
   RUN_COLUMNS,
   NOTIFICATION_COLUMNS,
+  RECORD_COLUMNS,
+  recordValues,
   readOptions,
   idGuard,
   isRunId,
@@ -33,6 +35,19 @@ const JSON_COLUMNS = new Set(['summary_counts', 'failure_summary', 'context', 'd
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Attempts of insertRun when the active run it collided with completes before it can be read. */
 const INSERT_ATTEMPTS = 16;
+
+/** The compare-and-set condition of commitRun, its parameters numbered from `n`: id, scope, version. */
+function whereVersion(n, idType) {
+  return `id = $${n}::bigint AND workspace_id = $${n + 1}::${idType} AND tenant_id = $${n + 2}::${idType} AND version = $${n + 3}::bigint`;
+}
+
+/** The cast a parameter written to `column` needs. */
+function castOf(column, idType) {
+  if (column === 'user_id') return `::${idType}`;
+  if (column === 'version') return '::bigint';
+  if (TIMESTAMPS.has(column)) return '::timestamptz';
+  return JSON_COLUMNS.has(column) ? '::json' : '';
+}
 
 /** `column` of table alias `t` as the text the engine wants back. */
 function selectColumn(t, column) {
@@ -130,28 +145,23 @@ export function createPostgresStore(pool, options) {
   const idType = ids === 'integer' ? 'bigint' : 'text';
   const toRun = (row) => runFromRow(row, ids);
   const toNote = (row) => notificationFromRow(row, ids);
-  const optionalId = (v) => (v === null || v === undefined ? null : v);
 
   // A notification of this user ($1), in this scope ($2, $3: JSON of the ids, so 5 and "5" stay apart), of the stored type.
   const noteOf = `n.type = '${COMPLETED_TYPE}' AND n.notifiable_type = '${NOTIFIABLE_TYPE}' AND n.notifiable_id = $1::${idType}
     AND n.data -> 'workspace_id' = $2::jsonb AND n.data -> 'tenant_id' = $3::jsonb`;
   const noteArgs = (scope, userId) => [userId, JSON.stringify(scope.workspace_id), JSON.stringify(scope.tenant_id)];
 
-  const insertRunSql = `INSERT INTO operation_runs AS r
-    (workspace_id, tenant_id, user_id, type, status, outcome, dedup_key, summary_counts, failure_summary,
-     context, started_at, completed_at, created_at, updated_at, version)
-    VALUES ($1::${idType}, $2::${idType}, $3::${idType}, $4, $5, $6, $7, $8::json, $9::json, $10::json,
-      $11::timestamptz, $12::timestamptz, $13::timestamptz, $14::timestamptz, $15::bigint)
+  // The record's columns as parameters from $first on, each cast to its column's type.
+  const recordParams = (first) => RECORD_COLUMNS.map((c, i) => `$${first + i}${castOf(c, idType)}`);
+  const insertRunSql = `INSERT INTO operation_runs AS r (workspace_id, tenant_id, ${RECORD_COLUMNS.join(', ')})
+    VALUES ($1::${idType}, $2::${idType}, ${recordParams(3).join(', ')})
     ON CONFLICT (workspace_id, tenant_id, dedup_key) WHERE status IN ('queued', 'running') DO NOTHING
     RETURNING ${RUNS}`;
   const selectActiveSql = `SELECT ${RUNS} FROM operation_runs r
     WHERE r.workspace_id = $1::${idType} AND r.tenant_id = $2::${idType} AND r.dedup_key = $3
       AND r.status IN ('queued', 'running')`;
-  const updateRunSql = `UPDATE operation_runs SET
-    user_id = $1::${idType}, type = $2, status = $3, outcome = $4, dedup_key = $5, summary_counts = $6::json,
-    failure_summary = $7::json, context = $8::json, started_at = $9::timestamptz, completed_at = $10::timestamptz,
-    created_at = $11::timestamptz, updated_at = $12::timestamptz, version = $13::bigint
-    WHERE id = $14::bigint AND workspace_id = $15::${idType} AND tenant_id = $16::${idType} AND version = $17::bigint`;
+  const updateRunSql = `UPDATE operation_runs SET ${recordParams(1).map((param, i) => `${RECORD_COLUMNS[i]} = ${param}`).join(', ')}
+    WHERE ${whereVersion(RECORD_COLUMNS.length + 1, idType)}`;
 
   /** One INSERT of every notification; ids already stored are skipped. Returns [sql, values]. */
   const insertNotesStatement = (notifications) => {
@@ -180,23 +190,7 @@ export function createPostgresStore(pool, options) {
 
     async insertRun(draft) {
       checkRun(guard, draft, 'insertRun draft');
-      const values = [
-        draft.workspace_id,
-        draft.tenant_id,
-        optionalId(draft.user_id),
-        draft.type,
-        draft.status,
-        draft.outcome ?? null,
-        draft.dedup_key,
-        JSON.stringify(draft.summary_counts),
-        JSON.stringify(draft.failure_summary),
-        JSON.stringify(draft.context),
-        draft.started_at ?? null,
-        draft.completed_at ?? null,
-        draft.created_at,
-        draft.updated_at,
-        draft.version,
-      ];
+      const values = [draft.workspace_id, draft.tenant_id, ...recordValues(draft)];
       for (let attempt = 0; attempt < INSERT_ATTEMPTS; attempt++) {
         const inserted = await pool.query(insertRunSql, values);
         if (inserted.rows.length > 0) return { inserted: true, run: toRun(inserted.rows[0]) };
@@ -223,19 +217,7 @@ export function createPostgresStore(pool, options) {
       if (!isRunId(run.id) || !Number.isSafeInteger(expected_version)) return false;
       return transaction(pool, async (client) => {
         const updated = await client.query(updateRunSql, [
-          optionalId(run.user_id),
-          run.type,
-          run.status,
-          run.outcome ?? null,
-          run.dedup_key,
-          JSON.stringify(run.summary_counts),
-          JSON.stringify(run.failure_summary),
-          JSON.stringify(run.context),
-          run.started_at ?? null,
-          run.completed_at ?? null,
-          run.created_at,
-          run.updated_at,
-          run.version,
+          ...recordValues(run),
           run.id,
           run.workspace_id,
           run.tenant_id,

@@ -25,6 +25,34 @@ export const RUN_COLUMNS = [
   'version',
 ];
 
+/** The columns insertRun and commitRun write besides the id and the scope, in the order of `recordValues`. */
+export const RECORD_COLUMNS = [
+  'user_id', 'type', 'status', 'outcome', 'dedup_key', 'summary_counts', 'failure_summary', 'context',
+  'started_at', 'completed_at', 'created_at', 'updated_at', 'version',
+];
+
+/**
+ * The values of RECORD_COLUMNS for `run`, JSON columns as text and absent values as null; `bindId` and
+ * `bindInt` give an id and an integer the form the driver binds (both stores write the same values).
+ */
+export function recordValues(run, bindId = (v) => v, bindInt = (v) => v) {
+  return [
+    run.user_id === null || run.user_id === undefined ? null : bindId(run.user_id),
+    run.type,
+    run.status,
+    run.outcome ?? null,
+    run.dedup_key,
+    JSON.stringify(run.summary_counts),
+    JSON.stringify(run.failure_summary),
+    JSON.stringify(run.context),
+    run.started_at ?? null,
+    run.completed_at ?? null,
+    run.created_at,
+    run.updated_at,
+    bindInt(run.version),
+  ];
+}
+
 export const NOTIFICATION_COLUMNS = [
   'id',
   'type',

@@ -14,6 +14,8 @@ import {
   NOTIFIABLE_TYPE,
   RUN_COLUMNS,
   NOTIFICATION_COLUMNS,
+  RECORD_COLUMNS,
+  recordValues,
   readOptions,
   idGuard,
   isRunId,
@@ -105,15 +107,11 @@ export function createSqliteStore(db, options) {
 
   const selectActive = `SELECT ${RUNS} FROM operation_runs
     WHERE workspace_id = ? AND tenant_id = ? AND dedup_key = ? AND status IN ('queued', 'running')`;
-  const insertRunSql = `INSERT INTO operation_runs
-    (workspace_id, tenant_id, user_id, type, status, outcome, dedup_key, summary_counts, failure_summary,
-     context, started_at, completed_at, created_at, updated_at, version)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  const insertRunSql = `INSERT INTO operation_runs (workspace_id, tenant_id, ${RECORD_COLUMNS.join(', ')})
+    VALUES (?, ?, ${RECORD_COLUMNS.map(() => '?').join(', ')})
     ON CONFLICT (workspace_id, tenant_id, dedup_key) WHERE status IN ('queued', 'running') DO NOTHING
     RETURNING ${RUNS}`;
-  const updateRunSql = `UPDATE operation_runs SET
-    user_id = ?, type = ?, status = ?, outcome = ?, dedup_key = ?, summary_counts = ?, failure_summary = ?,
-    context = ?, started_at = ?, completed_at = ?, created_at = ?, updated_at = ?, version = ?
+  const updateRunSql = `UPDATE operation_runs SET ${RECORD_COLUMNS.map((c) => `${c} = ?`).join(', ')}
     WHERE id = ? AND workspace_id = ? AND tenant_id = ? AND version = ?`;
   const insertNoteSql = `INSERT INTO notifications
     (id, type, notifiable_type, notifiable_id, data, read_at, created_at, updated_at)
@@ -143,19 +141,7 @@ export function createSqliteStore(db, options) {
     const inserted = statement(insertRunSql).get(
       bindId(draft.workspace_id),
       bindId(draft.tenant_id),
-      draft.user_id === null || draft.user_id === undefined ? null : bindId(draft.user_id),
-      draft.type,
-      draft.status,
-      draft.outcome ?? null,
-      draft.dedup_key,
-      JSON.stringify(draft.summary_counts),
-      JSON.stringify(draft.failure_summary),
-      JSON.stringify(draft.context),
-      draft.started_at ?? null,
-      draft.completed_at ?? null,
-      draft.created_at,
-      draft.updated_at,
-      bindInt(draft.version),
+      ...recordValues(draft, bindId, bindInt),
     );
     if (inserted) return { inserted: true, run: toRun(inserted) };
     // The write lock is held: the active run that collided cannot complete before this read.
@@ -166,19 +152,7 @@ export function createSqliteStore(db, options) {
 
   const commitTx = immediate(({ run, expected_version, notifications }) => {
     const updated = statement(updateRunSql).run(
-      run.user_id === null || run.user_id === undefined ? null : bindId(run.user_id),
-      run.type,
-      run.status,
-      run.outcome ?? null,
-      run.dedup_key,
-      JSON.stringify(run.summary_counts),
-      JSON.stringify(run.failure_summary),
-      JSON.stringify(run.context),
-      run.started_at ?? null,
-      run.completed_at ?? null,
-      run.created_at,
-      run.updated_at,
-      bindInt(run.version),
+      ...recordValues(run, bindId, bindInt),
       bindInt(run.id),
       bindId(run.workspace_id),
       bindId(run.tenant_id),

@@ -320,29 +320,33 @@ describe('postgres store: faults', () => {
       const before = await rowOf(admin, run.id);
       // Hold the run's row lock so the commit's UPDATE waits inside its transaction, then kill that backend.
       const locker = await admin.connect();
-      await locker.query('BEGIN');
-      await locker.query('SELECT 1 FROM operation_runs WHERE id = $1 FOR UPDATE', [run.id]);
-      const completion = { status: 'completed', outcome: 'partially_succeeded' };
-      const pending = engine.updateRun(SCOPE, run.id, completion);
-      let waiting = [];
-      for (let i = 0; i < 500 && waiting.length === 0; i++) {
-        await sleep(10);
-        waiting = (
-          await admin.query(
-            `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'
-             AND query LIKE 'UPDATE operation_runs SET%'`,
-            [schema],
-          )
-        ).rows;
+      try {
+        await locker.query('BEGIN');
+        await locker.query('SELECT 1 FROM operation_runs WHERE id = $1 FOR UPDATE', [run.id]);
+        const completion = { status: 'completed', outcome: 'partially_succeeded' };
+        const pending = engine.updateRun(SCOPE, run.id, completion);
+        let waiting = [];
+        for (let i = 0; i < 500 && waiting.length === 0; i++) {
+          await sleep(10);
+          waiting = (
+            await admin.query(
+              `SELECT pid FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'
+               AND query LIKE 'UPDATE operation_runs SET%'`,
+              [schema],
+            )
+          ).rows;
+        }
+        assert.equal(waiting.length, 1, 'the commit is waiting on the row lock inside its transaction');
+        await admin.query('SELECT pg_terminate_backend($1)', [waiting[0].pid]);
+        await rejectsWith(pending, 'E_STORE', /commitRun rejected.*terminat/);
+      } finally {
+        // Released whatever happened above, or the pool (and the test process) would wait on it forever.
+        await locker.query('ROLLBACK');
+        locker.release();
       }
-      assert.equal(waiting.length, 1, 'the commit is waiting on the row lock inside its transaction');
-      await admin.query('SELECT pg_terminate_backend($1)', [waiting[0].pid]);
-      await rejectsWith(pending, 'E_STORE', /commitRun rejected.*terminat/);
-      await locker.query('ROLLBACK');
-      locker.release();
       assert.deepEqual(await rowOf(admin, run.id), before);
       assert.equal(await count(admin, 'notifications'), 0);
-      const done = await engine.updateRun(SCOPE, run.id, completion);
+      const done = await engine.updateRun(SCOPE, run.id, { status: 'completed', outcome: 'partially_succeeded' });
       assert.equal(done.changed, true);
       assert.equal(await count(admin, 'notifications'), 1);
     }),
