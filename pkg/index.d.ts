@@ -268,6 +268,11 @@ export declare class OpsUxError extends Error {
   readonly code: ErrorCode;
 }
 
+/**
+ * An engine: the one gateway for starting and updating runs. Results are snapshots: each call returns fresh
+ * objects, but over the embedded store their nested values (`summary_counts`, `failure_summary`,
+ * `context`) are shared with the engine's copy of the run and frozen — treat them as read-only.
+ */
 export declare class Engine {
   private constructor();
   /** True when runs live in the embedded in-memory store. */

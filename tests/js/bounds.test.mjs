@@ -56,13 +56,16 @@ describe('failure lists longer than the cap', () => {
 describe('counters with many keys', () => {
   const many = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`noise${i}`, i]));
 
-  it('keep the whitelisted ones, as the engine does on the whole object, and quickly', () => {
+  it('keep the whitelisted ones, as the engine does on the whole object', () => {
     const counts = { ...many, processed: 4, total: 10, failed: -1 };
-    const started = performance.now();
-    const out = sanitizeSummaryCounts(counts);
-    assert.ok(performance.now() - started < 100, 'cut before copying: no per-key work in WebAssembly');
-    assert.deepEqual(out, { processed: 4, total: 10 });
+    assert.deepEqual(sanitizeSummaryCounts(counts), { processed: 4, total: 10 });
     assert.deepEqual(sanitizeSummaryCounts(counts, { summaryKeys: ['noise7', 'total'] }), { noise7: 7, total: 10 });
+  });
+
+  it('the other keys of a large object are never read, so none of them is copied in', () => {
+    const counts = { ...many, processed: 4 };
+    Object.defineProperty(counts, 'noiseRead', { enumerable: true, get() { throw new Error('read a key the engine drops'); } });
+    assert.deepEqual(sanitizeSummaryCounts(counts), { processed: 4 });
   });
 
   it('updateRun merges only whitelisted counters from a huge object', async () => {
