@@ -205,8 +205,8 @@ export class Engine {
   }
 
   startRun(request) {
-    return this.#call('startRun', () => stringify(request, 'startRun request'), (result) => {
-      if (this.#runs) result.run = this.#runs.remember(result.run);
+    return this.#call(() => this.#raw.startRun(stringify(request, 'startRun request')), (text) => {
+      const result = this.#remembered(JSON.parse(text));
       // The run is stored: a listener that throws must not turn the start into a failure.
       if (this.#target) {
         try {
@@ -224,43 +224,47 @@ export class Engine {
       const bounded = readInput('update', () => boundUpdate(update, this.#bounds));
       return stringify([scope, runId, bounded], 'updateRun arguments', ['scope', 'runId', 'update']);
     };
+    // With the run as it was (`before`), the engine answers only what the update may have changed.
     const before = this.#runs?.get(scope, runId);
+    const whole = (text) => this.#remembered(JSON.parse(text));
     const codes = this.#runs && statusCodes(update);
     const ids = codes && integerIds(scope, runId);
-    if (ids) return this.#setStatus(before, ids, codes);
-    if (!before) {
-      return this.#call('updateRun', args, this.#runs && ((result) => ({ ...result, run: this.#runs.remember(result.run) })));
+    if (ids) {
+      // A status-only update crosses without JSON (see `setStatus` in src/wasm/engine.rs).
+      const invoke = () => this.#raw.setStatus(...ids, ...codes, before !== undefined);
+      return this.#call(invoke, before ? (text) => this.#patched(before, statusChanges(text)) : whole);
     }
-    // The engine answers only what the update may have changed; the rest is `before`.
-    return this.#call('updateRunChanges', args, (result) => {
-      const run = result.changed ? { ...before, ...result.run } : before;
-      return { ...result, run: this.#runs.remember(run) };
-    });
+    if (!before) return this.#call(() => this.#raw.updateRun(args()), whole);
+    return this.#call(() => this.#raw.updateRunChanges(args()), (text) => this.#patched(before, JSON.parse(text)));
   }
 
   getRun(scope, runId) {
-    return this.#call('getRun', () => stringify([scope, runId], 'getRun arguments', ['scope', 'runId']));
+    return this.#call(() => this.#raw.getRun(stringify([scope, runId], 'getRun arguments', ['scope', 'runId'])));
   }
 
   listRuns(scope, filter) {
-    return this.#call('listRuns', () => stringify([scope, filter ?? null], 'listRuns arguments', ['scope', 'filter']));
+    return this.#call(() =>
+      this.#raw.listRuns(stringify([scope, filter ?? null], 'listRuns arguments', ['scope', 'filter'])),
+    );
   }
 
   listNotifications(scope, userId, filter) {
-    return this.#call('listNotifications', () =>
-      stringify([scope, userId, filter ?? null], 'listNotifications arguments', ['scope', 'userId', 'filter']),
+    const names = ['scope', 'userId', 'filter'];
+    return this.#call(() =>
+      this.#raw.listNotifications(stringify([scope, userId, filter ?? null], 'listNotifications arguments', names)),
     );
   }
 
   markNotificationRead(scope, userId, notificationId) {
-    return this.#call('markNotificationRead', () =>
-      stringify([scope, userId, notificationId], 'markNotificationRead arguments', ['scope', 'userId', 'notificationId']),
+    const names = ['scope', 'userId', 'notificationId'];
+    return this.#call(() =>
+      this.#raw.markNotificationRead(stringify([scope, userId, notificationId], 'markNotificationRead arguments', names)),
     );
   }
 
   /** Stores the completion notification of every completed run that lacks it; `{checked, repaired}`. */
   reconcile(options) {
-    return this.#call('reconcile', () => stringify([options ?? null], 'reconcile arguments', ['options']));
+    return this.#call(() => this.#raw.reconcile(stringify([options ?? null], 'reconcile arguments', ['options'])));
   }
 
   /** `checkUpdate` with this engine's summary keys and limits. */
@@ -286,54 +290,37 @@ export class Engine {
     this.free();
   }
 
-  /** A status-only update of a remembered run, without JSON (see `setStatus` in src/wasm/engine.rs). */
-  #setStatus(before, [workspace, tenant, runId], [status, outcome]) {
-    let out;
-    try {
-      out = this.#raw.setStatus(workspace, tenant, runId, status, outcome, before !== undefined);
-    } catch (e) {
-      return Promise.reject(toOpsUxError(e));
-    }
-    if (out instanceof Error) return Promise.reject(toOpsUxError(out));
-    if (!before) {
-      const result = JSON.parse(out);
-      return Promise.resolve({ ...result, run: this.#runs.remember(result.run) });
-    }
-    if (out === '') return Promise.resolve({ run: this.#runs.remember(before), notifications: [], changed: false });
-    const [s, o, version, updatedAt, startedAt, completedAt, notifications] = out.split('\x1f');
-    const run = {
-      ...before,
-      status: s,
-      outcome: o || null,
-      version: Number(version),
-      updated_at: updatedAt,
-      started_at: startedAt || null,
-      completed_at: completedAt || null,
-    };
-    return Promise.resolve({ run: this.#runs.remember(run), notifications: JSON.parse(notifications), changed: true });
+  /** `result` with its run remembered (over the embedded store) and the caller's copy of it in its place. */
+  #remembered(result) {
+    return this.#runs ? { ...result, run: this.#runs.remember(result.run) } : result;
   }
 
-  #call(method, input, then) {
+  /** `result`, whose run holds only what changed, with that patched onto `before` and remembered. */
+  #patched(before, result) {
+    return { ...result, run: this.#runs.remember(result.changed ? { ...before, ...result.run } : before) };
+  }
+
+  /**
+   * Runs `invoke` (a call of the engine) and reads its answer with `read`. The engine answers text at once
+   * (the embedded store, synchronous host stores) or a Promise of it (async host stores), and returns its
+   * refusals as Error values; every way it can fail becomes a rejection with an OpsUxError.
+   */
+  #call(invoke, read = JSON.parse) {
     let out;
     try {
-      out = this.#raw[method](input());
+      out = invoke();
     } catch (e) {
       return Promise.reject(toOpsUxError(e));
     }
     if (out instanceof Error) return Promise.reject(toOpsUxError(out));
-    const finish = (text) => {
-      const result = JSON.parse(text);
-      return then ? then(result) : result;
-    };
-    // The embedded store (and synchronous host stores) answer at once; async host stores give a Promise.
     if (typeof out === 'string') {
       try {
-        return Promise.resolve(finish(out));
+        return Promise.resolve(read(out));
       } catch (e) {
         return Promise.reject(e);
       }
     }
-    return out.then(finish, (e) => {
+    return out.then(read, (e) => {
       throw toOpsUxError(e);
     });
   }
@@ -342,6 +329,25 @@ export class Engine {
 /** Positions in the engine's `Status::ALL` and `Outcome::ALL` (1-based; outcome 0 is none). */
 const STATUS_CODES = new Map([['queued', 1], ['running', 2], ['completed', 3]]);
 const OUTCOME_CODES = new Map([[undefined, 0], [null, 0], ['succeeded', 1], ['partially_succeeded', 2], ['failed', 3], ['cancelled', 4]]);
+
+/** The answer of `setStatus` to a caller holding the run: `""` when nothing changed, else the changed fields
+ *  and the notifications, separated by U+001F (see src/wasm/engine.rs), as `updateRun` would have them. */
+function statusChanges(text) {
+  if (text === '') return { run: {}, notifications: [], changed: false };
+  const [status, outcome, version, updatedAt, startedAt, completedAt, notifications] = text.split('\x1f');
+  return {
+    run: {
+      status,
+      outcome: outcome || null,
+      version: Number(version),
+      updated_at: updatedAt,
+      started_at: startedAt || null,
+      completed_at: completedAt || null,
+    },
+    notifications: JSON.parse(notifications),
+    changed: true,
+  };
+}
 
 /** `[workspace_id, tenant_id, runId]` when all three are safe integers, else null. Never throws. */
 function integerIds(scope, runId) {

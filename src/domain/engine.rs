@@ -229,26 +229,15 @@ impl Started {
 }
 
 impl Updated {
-    pub fn write(&self, out: &mut String) {
+    /// `{"run":…,"notifications":[…],"changed":…}`. With `changes_of` (the update that was applied), the
+    /// run holds only what it may have changed (see [`OperationRun::write_changes`]; `{}` when nothing did),
+    /// for a reader that holds the run as it was.
+    pub fn write(&self, out: &mut String, changes_of: Option<&RunUpdate>) {
         out.push_str("{\"run\":");
-        self.run.write(out);
-        out.push_str(",\"notifications\":");
-        write_list(out, &self.notifications, Notification::write);
-        out.push_str(",\"changed\":");
-        out.push_str(if self.changed { "true" } else { "false" });
-        out.push('}');
-    }
-}
-
-impl Updated {
-    /// `{"run":{changes},"notifications":[…],"changed":…}`: the run as [`OperationRun::write_changes`]
-    /// writes it, for a reader that holds the run as it was.
-    pub fn write_changes(&self, out: &mut String, update: &RunUpdate) {
-        out.push_str("{\"run\":");
-        if self.changed {
-            self.run.write_changes(out, update);
-        } else {
-            out.push_str("{}");
+        match changes_of {
+            None => self.run.write(out),
+            Some(update) if self.changed => self.run.write_changes(out, update),
+            Some(_) => out.push_str("{}"),
         }
         out.push_str(",\"notifications\":");
         write_list(out, &self.notifications, Notification::write);

@@ -76,7 +76,7 @@ impl RawEngine {
         drive(update_run_with(Rc::clone(&self.engine), input, false))
     }
 
-    /// `updateRun` answering only the fields the update may have changed (see `Updated::write_changes`),
+    /// `updateRun` answering only the fields the update may have changed (see `Updated::write`),
     /// for a caller that holds the run as it was; `input` as for `updateRun`.
     #[wasm_bindgen(js_name = updateRunChanges)]
     pub fn update_run_changes(&self, input: String) -> JsValue {
@@ -197,11 +197,7 @@ async fn update_run_with(engine: Rc<JsEngine>, input: String, changes_only: bool
     let update = RunUpdate::decode(update, &engine.config)?;
     let updated = engine.update_run(&scope, &run_id(id)?, &update).await?;
     let mut out = String::with_capacity(if changes_only { 256 } else { 1024 });
-    if changes_only {
-        updated.write_changes(&mut out, &update);
-    } else {
-        updated.write(&mut out);
-    }
+    updated.write(&mut out, changes_only.then_some(&update));
     Ok(out)
 }
 
@@ -279,7 +275,7 @@ async fn set_status(
     let updated = engine.update_run(&scope, &id?, &update).await?;
     let mut out = String::new();
     if !have {
-        updated.write(&mut out);
+        updated.write(&mut out, None);
     } else if updated.changed {
         let run = &updated.run;
         let sep = '\u{1f}';
