@@ -2,9 +2,9 @@
 // refuses with a documented OpsUxError (never a trap, a raw throw or a hang), that a refusal changes nothing,
 // and that the engine keeps working after every case — also over a host store that throws, rejects or lies.
 //
-// Cases: 15 calls × 200 + 400 store faults = 3,400 by default (about 30 s on 2 cores). PROPERTY_RUNS=10 runs
-// ten times as many; PROPERTY_SEED picks another seed (fast-check prints the seed of a failure, and its
-// counterexample, shrunk).
+// Cases: 15 calls × 1,000 + 2,000 store faults = 17,000 by default (about 15 s on 2 cores). PROPERTY_RUNS=10
+// runs ten times as many; PROPERTY_SEED picks another seed (fast-check prints the seed of a failure, and its
+// counterexample, shrunk). Each test's diagnostic counts its cases by result and refusal code.
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -16,8 +16,8 @@ import { calls, SCOPES, USERS, TYPES, LIFECYCLE_SCOPE } from './support/boundary
 import { checkRefusal, describeThrown, readAsJson, STATUSES } from './support/shapes.mjs';
 import { CALLS, callAndFault, faultWorld, checkStoredState } from './support/store-faults.mjs';
 
-const RUNS_PER_CALL = 200;
-const STORE_FAULT_RUNS = 400;
+const RUNS_PER_CALL = 1000;
+const STORE_FAULT_RUNS = 2000;
 /** A call that has not settled by then hangs. */
 const HANG_MS = 10_000;
 /** Cases on one engine before the world is made anew, so the refusal check (which lists it all) stays cheap. */
@@ -94,7 +94,8 @@ function throwsOnRead(read) {
 /** A dispatchRunEvents call it reads without a raw throw: an array of objects with a string name, a readable target. */
 function dispatchable([events, target]) {
   try {
-    if (!Array.isArray(events) || Object.getPrototypeOf(events) !== Array.prototype || throwsOnRead(() => target?.dispatchEvent)) return false;
+    if (!Array.isArray(events) || Object.getPrototypeOf(events) !== Array.prototype) return false;
+    if (target !== undefined && !(target instanceof EventTarget && !Object.hasOwn(target, 'dispatchEvent'))) return false;
     for (let i = 0; i < events.length; i++) {
       const event = events[i];
       if (event === null || typeof event !== 'object' || typeof event.name !== 'string') return false;
@@ -117,8 +118,8 @@ function contradictoryRun(run) {
 }
 
 /**
- * Inputs that hit the engine bugs reported in tests/.out/BOUNDARY-REPORT.md, each pinned by a `todo` test below
- * that asserts the documented behaviour. The properties leave them out until the fix; then this list goes.
+ * Inputs that hit known engine bugs, each pinned by a `todo` test at the end of this file that asserts the
+ * documented behaviour. The properties leave them out until the fix; then this function goes.
  */
 function knownBug(name, args) {
   if ((name === 'planStart' || name === 'engine.planStart') && isRevoked(args[0])) return 'planStart of a revoked Proxy';
@@ -249,6 +250,8 @@ describe('a host store that throws, rejects or answers garbage', () => {
         const outcome = await settle(Promise.resolve().then(() => call(w)), callName);
         w.store.disable();
         const fired = w.store.fault.fired > 0;
+        // Known bug (see the todo below): a corrupted record a store answers is passed on, not refused.
+        fc.pre(!('value' in outcome && w.fired.some((f) => f.corrupted)));
         assert.equal(fired, reaches.includes(plan.method), `${callName} reaches the store's ${reaches.join(' and ')}`);
         if ('error' in outcome) {
           checkRefusal(outcome.error);
@@ -275,8 +278,8 @@ describe('a host store that throws, rejects or answers garbage', () => {
   });
 });
 
-// Engine bugs found by the properties above (tests/.out/BOUNDARY-REPORT.md). Each asserts the documented
-// behaviour — a typed OpsUxError — and is a todo until the fix, which makes it pass.
+// Engine bugs found by the properties above. Each asserts the documented behaviour — a typed OpsUxError —
+// and is a todo until the fix makes it pass; then its todo flag and its case in knownBug() go.
 describe('known bugs at the boundary', () => {
   const revoked = (target) => {
     const { proxy, revoke } = Proxy.revocable(target, {});
@@ -322,6 +325,30 @@ describe('known bugs at the boundary', () => {
     const target = new EventTarget();
     for (const events of [42, null, [null], [1], [{ name: Symbol('x') }], [revoked({})]]) refuses(() => api.dispatchRunEvents(events, target));
     refuses(() => api.dispatchRunEvents([], revoked({})));
+    // A target is host code, like a store: what its dispatchEvent throws comes back typed.
+    refuses(() => api.dispatchRunEvents([{ name: 'run-enqueued', detail: {} }], { dispatchEvent: () => { throw new Error('broken target'); } }));
+  });
+
+  it('a store answer that breaks the record\'s invariants is refused with E_STORE, not passed on', { todo: 'store answers are checked for structure only' }, async () => {
+    const spoiled = [
+      ['startRun (new)', 'insertRun', 'type', 'Not A Type'],
+      ['getRun', 'getRun', 'type', 'x y'],
+      ['getRun', 'getRun', 'dedup_key', 'other.type#1'],
+      ['getRun', 'getRun', 'summary_counts', { bogus: 5 }],
+      ['getRun', 'getRun', 'failure_summary', [{ code: 'a', message: 'line\nbreak' }]],
+      ['getRun', 'getRun', 'failure_summary', Array.from({ length: 50 }, () => ({ code: 'a', message: 'm' }))],
+      ['getRun', 'getRun', 'completed_at', '2020-01-01T00:00:00.000Z'],
+      ['getRun', 'getRun', 'created_at', '2999-01-01T00:00:00.000Z'],
+      ['listNotifications', 'listNotifications', 'id', 'not-a-uuid'],
+    ];
+    for (const [callName, method, field, value] of spoiled) {
+      const w = await faultWorld({ method, mode: 'spoil', field, how: 'set', value, async: false });
+      w.store.enable();
+      const outcome = await settle(Promise.resolve().then(() => CALLS[callName].call(w)), callName);
+      w.store.disable();
+      assert.ok('error' in outcome, `${callName} passed on a ${method} answer whose ${field} is ${JSON.stringify(value).slice(0, 40)}`);
+      checkRefusal(outcome.error, ['E_STORE']);
+    }
   });
 
   it('an engine after free() refuses with a documented code, and a second free() is harmless', { todo: '"null pointer passed to rust", a plain Error' }, async () => {
