@@ -110,14 +110,30 @@ function holdsRecord(answer) {
   return answer !== null && answer !== undefined && typeof answer === 'object';
 }
 
-/** The store's real `answer` changed as `plan` says (mode spoil or other-scope). */
+/** Whether `record` (a run or a notification, as `method` answers it) breaks what index.d.ts promises of it. */
+function breaksShape(method, record) {
+  try {
+    if (method === 'listNotifications' || method === 'markNotificationRead') checkNotification(record);
+    else checkRun(record);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The store's real `answer` changed as `plan` says (mode spoil or other-scope), and whether the spoiled
+ * record breaks the shape a caller is promised (an engine that accepts it passes on a corrupted record).
+ */
 function transform(plan, answer) {
-  if (plan.mode === 'other-scope') return otherScope(answer);
+  if (plan.mode === 'other-scope') return { out: otherScope(answer), corrupted: false };
   const target = Array.isArray(answer) ? answer[0] : answer && typeof answer === 'object' && 'inserted' in answer ? answer.run : answer;
+  if (target === null || typeof target !== 'object') return { out: answer, corrupted: false };
   const spoiled = materialize(new Spoiled(target, plan.field, plan.value, plan.how));
-  if (Array.isArray(answer)) return [spoiled, ...answer.slice(1)];
-  if (target !== answer) return { ...answer, run: spoiled };
-  return spoiled;
+  const corrupted = breaksShape(plan.method, spoiled);
+  if (Array.isArray(answer)) return { out: [spoiled, ...answer.slice(1)], corrupted };
+  if (target !== answer) return { out: { ...answer, run: spoiled }, corrupted };
+  return { out: spoiled, corrupted };
 }
 
 /**
@@ -175,8 +191,8 @@ export async function faultWorld(plan) {
         return plan.async ? Promise.resolve(answer) : answer;
       }
       const changed = (answer) => {
-        const out = transform(plan, answer);
-        fired.push({ recordShown: plan.mode === 'other-scope' && holdsRecord(out) });
+        const { out, corrupted } = transform(plan, answer);
+        fired.push({ recordShown: plan.mode === 'other-scope' && holdsRecord(out), corrupted });
         return out;
       };
       const real = inner[plan.method](...args);
