@@ -37,7 +37,7 @@ use ops_ux_engine::domain::notification::{notification_id, Notification};
 use ops_ux_engine::domain::request::{dedup_key, RunUpdate, StartRequest};
 use ops_ux_engine::domain::run::{OperationRun, Outcome, RunDraft, Status};
 use ops_ux_engine::domain::sanitize::failures::FailureEntry;
-use ops_ux_engine::domain::store::{Commit, Inserted, NotificationFilter, RunFilter, Store};
+use ops_ux_engine::domain::store::{Commit, Inserted, NotificationFilter, RecentRuns, RunFilter, Store};
 use ops_ux_engine::domain::time::{Clock, Millis};
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -464,13 +464,21 @@ impl Clock for WorldClock<'_> {
     }
 }
 
-/// One worker's view of the shared store: every call is an await point, and may meet a fault.
+/// One worker's view of the shared store: every call is an await point, and may meet a fault. Even
+/// workers remember the runs they saw, as host stores do, so their updates commit on what may be stale.
 struct WorkerStore<'w> {
     world: &'w World,
     worker: usize,
+    recent: Option<RecentRuns>,
 }
 
 impl WorkerStore<'_> {
+    fn remember(&self, run: &OperationRun) {
+        if let Some(recent) = &self.recent {
+            recent.remember(run);
+        }
+    }
+
     fn draw(&self) -> Fault {
         if !self.world.faults_on.get() {
             return Fault::None;
@@ -506,16 +514,25 @@ impl Store for WorkerStore<'_> {
         if fault == Fault::FailAfter {
             return self.fail("insertRun");
         }
+        let (Inserted::New(run) | Inserted::Existing(run)) = &inserted;
+        self.remember(run);
         Ok(inserted)
     }
 
     async fn get_run(&self, scope: &Scope, id: &Id) -> Result<Option<OperationRun>> {
         self.read("getRun").await?;
-        self.world.store.get_run(scope, id).await
+        let run = self.world.store.get_run(scope, id).await?;
+        if let Some(run) = &run {
+            self.remember(run);
+        }
+        Ok(run)
     }
 
     async fn commit(&self, commit: &Commit) -> Result<bool> {
         Yield(false).await;
+        if let Some(recent) = &self.recent {
+            recent.forget(&commit.run.scope, &commit.run.id);
+        }
         let fault = self.draw();
         match fault {
             Fault::FailBefore => return self.fail("commitRun"),
@@ -548,6 +565,9 @@ impl Store for WorkerStore<'_> {
         }
         if fault == Fault::FailAfter {
             return self.fail("commitRun");
+        }
+        if committed {
+            self.remember(&commit.run);
         }
         Ok(committed)
     }
@@ -592,6 +612,10 @@ impl Store for WorkerStore<'_> {
     async fn find_unnotified_runs(&self, scope: Option<&Scope>, limit: usize) -> Result<Vec<OperationRun>> {
         self.read("findUnnotifiedRuns").await?;
         self.world.store.find_unnotified_runs(scope, limit).await
+    }
+
+    fn remembered(&self, scope: &Scope, id: &Id) -> Option<OperationRun> {
+        self.recent.as_ref().and_then(|r| r.get(scope, id))
     }
 
     async fn insert_notifications(&self, notifications: &[Notification]) -> Result<usize> {
@@ -937,7 +961,12 @@ fn run_program(program: &Program) -> (Vec<OperationRun>, usize) {
     let world = World::new(program.faults.clone());
     let engines: Vec<Worker> = (0..WORKERS)
         .map(|worker| {
-            Engine::new(WorkerStore { world: &world, worker }, WorldClock(&world), world.config.clone())
+            let recent = (worker % 2 == 0).then(RecentRuns::default);
+            Engine::new(
+                WorkerStore { world: &world, worker, recent },
+                WorldClock(&world),
+                world.config.clone(),
+            )
         })
         .collect();
     let mut queues: Vec<VecDeque<&Op>> = vec![VecDeque::new(); WORKERS];

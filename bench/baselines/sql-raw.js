@@ -2,8 +2,9 @@
 // and pg, statement for statement what the engine's stores execute (bench/rows/sql-check.mjs compares the
 // two statement logs before timing). Per lifecycle:
 //   insert the run (INSERT … ON CONFLICT DO NOTHING on the partial unique index, RETURNING the row);
-//   read it, then UPDATE it to running with the version check, in a transaction;
-//   read it, then UPDATE it to completed + INSERT the notification, in one transaction.
+//   UPDATE it to running with the version check, in a transaction;
+//   UPDATE it to completed + INSERT the notification, in one transaction.
+// Like the engine, the client keeps the row it last wrote and builds each update on it, without reading.
 // The raw client writes its payload as it is (no sanitizing, no state machine): what the engine adds on top
 // of the driver is exactly what the rows measure.
 import { randomUUID } from 'node:crypto';
@@ -32,6 +33,12 @@ const updateValues = (r, next, now) => [
   r.user_id, r.type, next.status, next.outcome, r.dedup_key, next.counts, next.failures, r.context,
   next.startedAt, next.completedAt, r.created_at, now, Number(r.version) + 1, r.id, r.workspace_id, r.tenant_id, r.version,
 ];
+
+/** The row as the client knows it after the UPDATE of `values` (from `updateValues`) succeeded. */
+const updated = (r, next, now) => ({
+  ...r, status: next.status, outcome: next.outcome, summary_counts: next.counts, failure_summary: next.failures,
+  started_at: next.startedAt, completed_at: next.completedAt, updated_at: now, version: Number(r.version) + 1,
+});
 
 const toRunning = (r, now) => ({
   status: 'running', outcome: null, counts: r.summary_counts, failures: r.failure_summary, startedAt: now, completedAt: null,
@@ -70,7 +77,6 @@ export function sqliteRaw(db) {
   const runs = RUN_COLUMNS.join(', ');
   const insert = db.prepare(`INSERT INTO operation_runs ${INSERT_COLUMNS}
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ${ACTIVE} RETURNING ${runs}`);
-  const select = db.prepare(`SELECT ${runs} FROM operation_runs WHERE id = ? AND workspace_id = ? AND tenant_id = ?`);
   const update = db.prepare(`UPDATE operation_runs SET ${SET_ALL}
     WHERE id = ? AND workspace_id = ? AND tenant_id = ? AND version = ?`);
   const insertNote = db.prepare(`INSERT INTO notifications ${NOTE_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`);
@@ -83,12 +89,12 @@ export function sqliteRaw(db) {
 
   return function lifecycle(start, completion) {
     let now = new Date().toISOString();
-    const inserted = insertTx.immediate(insertValues(start, now));
-    if (!inserted) throw new Error('raw sqlite: the run was a duplicate');
-    let r = select.get(inserted.id, start.workspace_id, start.tenant_id);
+    let r = insertTx.immediate(insertValues(start, now));
+    if (!r) throw new Error('raw sqlite: the run was a duplicate');
     now = new Date().toISOString();
-    if (!updateTx.immediate(updateValues(r, toRunning(r, now), now), null)) throw lost('sqlite');
-    r = select.get(inserted.id, start.workspace_id, start.tenant_id);
+    const running = toRunning(r, now);
+    if (!updateTx.immediate(updateValues(r, running, now), null)) throw lost('sqlite');
+    r = updated(r, running, now);
     now = new Date().toISOString();
     const done = updateValues(r, toCompleted(r, completion, now), now);
     if (!updateTx.immediate(done, notificationValues(r, completion, now))) throw lost('sqlite');
@@ -112,8 +118,6 @@ export function pgRaw(pool) {
     VALUES ($1::bigint, $2::bigint, $3::bigint, $4, $5, $6, $7, $8::json, $9::json, $10::json,
       $11::timestamptz, $12::timestamptz, $13::timestamptz, $14::timestamptz, $15::bigint)
     ${ACTIVE} RETURNING ${runs}`;
-  const selectSql = `SELECT ${runs} FROM operation_runs r
-    WHERE r.id = $1::bigint AND r.workspace_id = $2::bigint AND r.tenant_id = $3::bigint`;
   const updateSql = `UPDATE operation_runs SET
     user_id = $1::bigint, type = $2, status = $3, outcome = $4, dedup_key = $5, summary_counts = $6::json,
     failure_summary = $7::json, context = $8::json, started_at = $9::timestamptz, completed_at = $10::timestamptz,
@@ -137,18 +141,17 @@ export function pgRaw(pool) {
       client.release();
     }
   }
-  const read = async (id, start) => (await pool.query(selectSql, [id, start.workspace_id, start.tenant_id])).rows[0];
 
   return async function lifecycle(start, completion) {
     let now = new Date().toISOString();
     const inserted = await pool.query(insertSql, insertValues(start, now));
     if (inserted.rows.length === 0) throw new Error('raw pg: the run was a duplicate');
-    const id = inserted.rows[0].id;
-    let r = await read(id, start);
+    let r = inserted.rows[0];
     now = new Date().toISOString();
-    const running = updateValues(r, toRunning(r, now), now);
-    if (!(await inTransaction(async (c) => (await c.query(updateSql, running)).rowCount === 1))) throw lost('pg');
-    r = await read(id, start);
+    const running = toRunning(r, now);
+    const toRun = updateValues(r, running, now);
+    if (!(await inTransaction(async (c) => (await c.query(updateSql, toRun)).rowCount === 1))) throw lost('pg');
+    r = updated(r, running, now);
     now = new Date().toISOString();
     const done = updateValues(r, toCompleted(r, completion, now), now);
     const note = notificationValues(r, completion, now);

@@ -86,13 +86,24 @@ impl<S: Store, C: Clock> Engine<S, C> {
     }
 
     /// The one gateway for status, outcome and progress: compare-and-set, retried on conflict.
+    ///
+    /// The first attempt may start from the run the store remembers, saving a read: if it is stale the
+    /// compare-and-set fails and the next attempt reads. Only a commit is built on a remembered run; a
+    /// refusal or "already in effect" is decided again on a fresh read.
     pub async fn update_run(&self, scope: &Scope, id: &Id, update: &RunUpdate) -> Result<Updated> {
+        let mut remembered = self.store.remembered(scope, id).filter(|r| r.scope == *scope && r.id == *id);
         for _ in 0..MAX_ATTEMPTS {
-            let current = self.get_run(scope, id).await?;
-            let applied = apply(&current, update, self.clock.now()?, &self.config)?;
-            if !applied.changed {
-                return Ok(Updated { run: current, notifications: Vec::new(), changed: false });
-            }
+            let fresh = remembered.is_none();
+            let current = match remembered.take() {
+                Some(run) => run,
+                None => self.get_run(scope, id).await?,
+            };
+            let applied = match apply(&current, update, self.clock.now()?, &self.config) {
+                Ok(applied) if applied.changed => applied,
+                _ if !fresh => continue,
+                Err(e) => return Err(e),
+                Ok(_) => return Ok(Updated { run: current, notifications: Vec::new(), changed: false }),
+            };
             let commit = Commit {
                 run: applied.run,
                 expected_version: current.version,

@@ -9,12 +9,15 @@
 //!   write a user makes.
 //! * `find_unnotified_runs`, `insert_notifications` — recovery: what a crash or a non-atomic store left
 //!   behind (a completed run without its completion notification), and the idempotent repair.
+//! * `remembered` (optional) — the run as this store last saw it, possibly stale: a base for the next
+//!   commit that saves a read when nobody changed the run since (the compare-and-set tells).
 
 use super::error::Result;
 use super::ids::{Id, Scope};
 use super::notification::Notification;
 use super::run::{OperationRun, RunDraft, Status};
 use super::time::Millis;
+use std::cell::RefCell;
 
 /// What `insert_run` did.
 #[derive(Debug, Clone, PartialEq)]
@@ -75,4 +78,36 @@ pub trait Store {
     async fn find_unnotified_runs(&self, scope: Option<&Scope>, limit: usize) -> Result<Vec<OperationRun>>;
     /// Stores each notification whose id is not stored yet, all in one atomic step; returns how many.
     async fn insert_notifications(&self, notifications: &[Notification]) -> Result<usize>;
+    /// The run as this store last inserted, read or committed it, if it still remembers it. It may be
+    /// stale: the engine only builds a commit on it, and decides anything else on a fresh read. A store
+    /// whose reads cost a round trip remembers ([`RecentRuns`]); the embedded one need not.
+    fn remembered(&self, _scope: &Scope, _id: &Id) -> Option<OperationRun> {
+        None
+    }
+}
+
+/// The last few runs a store saw, for [`Store::remembered`]. Bounded: the oldest is forgotten first.
+#[derive(Debug, Default)]
+pub struct RecentRuns(RefCell<Vec<OperationRun>>);
+
+impl RecentRuns {
+    /// Enough for the runs one worker drives at a time; each is about a kilobyte.
+    pub const CAPACITY: usize = 32;
+
+    pub fn get(&self, scope: &Scope, id: &Id) -> Option<OperationRun> {
+        self.0.borrow().iter().find(|r| r.id == *id && r.scope == *scope).cloned()
+    }
+
+    pub fn remember(&self, run: &OperationRun) {
+        let mut runs = self.0.borrow_mut();
+        runs.retain(|r| r.id != run.id || r.scope != run.scope);
+        if runs.len() == Self::CAPACITY {
+            runs.remove(0);
+        }
+        runs.push(run.clone());
+    }
+
+    pub fn forget(&self, scope: &Scope, id: &Id) {
+        self.0.borrow_mut().retain(|r| r.id != *id || r.scope != *scope);
+    }
 }

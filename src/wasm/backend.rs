@@ -82,4 +82,11 @@ impl Store for Backend {
             Backend::Host(s) => s.insert_notifications(notifications).await,
         }
     }
+
+    fn remembered(&self, scope: &Scope, id: &Id) -> Option<OperationRun> {
+        match self {
+            Backend::Embedded(_) => None,
+            Backend::Host(s) => s.remembered(scope, id),
+        }
+    }
 }

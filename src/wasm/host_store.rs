@@ -4,6 +4,9 @@
 //! Arguments go to the host as plain objects (parsed from the core's JSON); results come back through
 //! `JSON.stringify` and the core's strict parser, so a host that returns garbage gets `E_STORE`, never a
 //! corrupted run. "Threw", "rejected" and "returned garbage" are told apart in the message.
+//!
+//! A host store costs a round trip per call, so it remembers the runs it last saw ([`RecentRuns`]): an
+//! update then commits on the run as this engine left it, without reading it first.
 
 use super::error::describe;
 use crate::domain::engine::write_list;
@@ -12,7 +15,7 @@ use crate::domain::ids::{Id, Scope};
 use crate::domain::json::{self, Json, Limits};
 use crate::domain::notification::Notification;
 use crate::domain::run::{OperationRun, RunDraft, Status};
-use crate::domain::store::{Commit, Inserted, NotificationFilter, RunFilter, Store};
+use crate::domain::store::{Commit, Inserted, NotificationFilter, RecentRuns, RunFilter, Store};
 use crate::domain::time::{format_rfc3339, Millis};
 use js_sys::{Array, Function, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
@@ -37,6 +40,7 @@ const RESULT_LIMITS: Limits = Limits { max_depth: 32, max_bytes: 64 * 1024 * 102
 pub struct HostStore {
     object: JsValue,
     methods: [Function; 8],
+    recent: RecentRuns,
 }
 
 impl HostStore {
@@ -62,7 +66,7 @@ impl HostStore {
         }
         let methods =
             methods.try_into().map_err(|_| EngineError::store("the store methods could not be read"))?;
-        Ok(HostStore { object, methods })
+        Ok(HostStore { object, methods, recent: RecentRuns::default() })
     }
 
     /// Calls method `which` with the arguments in `args_json` (a JSON array) and returns its result as JSON.
@@ -150,6 +154,7 @@ impl Store for HostStore {
         args.push(']');
         let result = self.call(0, &args).await?;
         let run = decode_run(result.get("run").unwrap_or(&Json::Null), "insertRun")?;
+        self.recent.remember(&run);
         match result.get("inserted").and_then(Json::as_bool) {
             Some(true) => Ok(Inserted::New(run)),
             Some(false) => Ok(Inserted::Existing(run)),
@@ -165,7 +170,11 @@ impl Store for HostStore {
         args.push(']');
         match self.call(1, &args).await? {
             Json::Null => Ok(None),
-            run => decode_run(&run, "getRun").map(Some),
+            run => {
+                let run = decode_run(&run, "getRun")?;
+                self.recent.remember(&run);
+                Ok(Some(run))
+            }
         }
     }
 
@@ -177,9 +186,15 @@ impl Store for HostStore {
         args.push_str(",\"notifications\":");
         write_list(&mut args, &commit.notifications, Notification::write);
         args.push_str("}]");
-        self.call(2, &args).await?.as_bool().ok_or_else(|| {
+        // Whatever happens but a commit, the run as stored is not known here any more.
+        self.recent.forget(&commit.run.scope, &commit.run.id);
+        let committed = self.call(2, &args).await?.as_bool().ok_or_else(|| {
             garbage("commitRun", "something other than true (committed) or false (version changed)")
-        })
+        })?;
+        if committed {
+            self.recent.remember(&commit.run);
+        }
+        Ok(committed)
     }
 
     async fn list_runs(&self, scope: &Scope, filter: &RunFilter) -> Result<Vec<OperationRun>> {
@@ -251,6 +266,10 @@ impl Store for HostStore {
         }
         args.push_str(&format!(",{limit}]"));
         decode_runs(&self.call(6, &args).await?, "findUnnotifiedRuns")
+    }
+
+    fn remembered(&self, scope: &Scope, id: &Id) -> Option<OperationRun> {
+        self.recent.get(scope, id)
     }
 
     async fn insert_notifications(&self, notifications: &[Notification]) -> Result<usize> {

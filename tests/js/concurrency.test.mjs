@@ -181,9 +181,10 @@ for (const [timing, delayMs] of TIMINGS) {
 }
 
 describe('store traffic (countingStore)', () => {
-  it('starts insert once; refusals and no-ops never write; a lost race re-reads once', async () => {
+  it('starts insert once; updates commit on the run the engine last wrote; refusals and no-ops never write; a lost race re-reads once', async () => {
     const ref = new ReferenceStore();
-    const store = countingStore(asyncStore(ref));
+    // Commits are slower than reads, so a second engine reads before the first one's commit lands.
+    const store = countingStore(asyncStore(ref, { delayMs: (method) => (method === 'commitRun' ? 5 : 0) }));
     const engine = await createEngine({ store });
     const { run } = await engine.startRun(request());
     assert.deepEqual(store.calls, { insertRun: 1, getRun: 0, commitRun: 0, listRuns: 0, listNotifications: 0, markNotificationRead: 0, findUnnotifiedRuns: 0, insertNotifications: 0 });
@@ -192,14 +193,18 @@ describe('store traffic (countingStore)', () => {
     assert.equal(draft.status, 'queued');
     assert.equal(draft.version, 1);
     store.reset();
-    await engine.updateRun(SCOPE, run.id, { status: 'running' }).then(() => store.reset());
-    await assert.rejects(engine.updateRun(SCOPE, run.id, { status: 'queued' }), { code: 'E_INVALID_TRANSITION' });
-    assert.equal(store.calls.commitRun, 0, 'a refusal writes nothing');
+    await engine.updateRun(SCOPE, run.id, { status: 'running' });
+    assert.deepEqual([store.calls.getRun, store.calls.commitRun], [0, 1], 'the engine commits on the run it inserted, unread');
     store.reset();
+    await assert.rejects(engine.updateRun(SCOPE, run.id, { status: 'queued' }), { code: 'E_INVALID_TRANSITION' });
+    assert.deepEqual([store.calls.getRun, store.calls.commitRun], [1, 0], 'a refusal is decided on a fresh read and writes nothing');
+    store.reset();
+    const other = await createEngine({ store }); // another process: it has not seen the run
     const update = { status: 'completed', outcome: 'succeeded' };
-    await Promise.all([engine.updateRun(SCOPE, run.id, update), engine.updateRun(SCOPE, run.id, update)]);
+    const [mine, theirs] = await Promise.all([engine.updateRun(SCOPE, run.id, update), other.updateRun(SCOPE, run.id, update)]);
+    assert.deepEqual([mine.changed, theirs.changed], [true, false]);
     assert.equal(store.calls.commitRun, 2, 'both tried; one lost the compare-and-set');
-    assert.equal(store.calls.getRun, 3, 'the loser re-read once and found its change done');
+    assert.equal(store.calls.getRun, 2, 'the other engine read, lost, re-read once and found its change done');
     const commits = store.log.filter((l) => l.method === 'commitRun').map((l) => l.args[0]);
     for (const c of commits) {
       assert.equal(c.expected_version, 2);

@@ -276,6 +276,8 @@ describe('postgres store: faults', () => {
       const before = await rowOf(admin, run.id);
       const completion = { status: 'completed', outcome: 'succeeded', summary_counts: { total: 1 } };
       outage = 'all';
+      // The engine commits on the run as it last wrote it; once a commit has failed it reads first.
+      await rejectsWith(engine.updateRun(SCOPE, run.id, completion), 'E_STORE', /commitRun rejected.*ECONNREFUSED/);
       await rejectsWith(engine.updateRun(SCOPE, run.id, completion), 'E_STORE', /getRun rejected.*ECONNREFUSED/);
       outage = 'connect';
       await rejectsWith(engine.updateRun(SCOPE, run.id, completion), 'E_STORE', /commitRun rejected.*ECONNREFUSED/);
