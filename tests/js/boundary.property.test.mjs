@@ -2,7 +2,8 @@
 // refuses with a documented OpsUxError (never a trap, a raw throw or a hang), that a refusal changes nothing,
 // and that the engine keeps working after every case — also over a host store that throws, rejects or lies.
 //
-// Cases: 15 calls × 1,000 + 2,000 store faults = 17,000 by default (about 15 s on 2 cores). PROPERTY_RUNS=10
+// Cases: 15 calls × 1,000 + 2,000 store faults + 2 × 500 exact-input cases = 18,000 by default (15–35 s on
+// 2 cores). PROPERTY_RUNS=10
 // runs ten times as many; PROPERTY_SEED picks another seed (fast-check prints the seed of a failure, and its
 // counterexample, shrunk). Each test's diagnostic counts its cases by result and refusal code.
 import { describe, it, before } from 'node:test';
@@ -12,12 +13,14 @@ import fc from 'fast-check';
 import * as api from 'ops-ux-engine';
 import { assertFullLifecycle, request, SCOPE, USER, OUTCOMES } from './support/helpers.mjs';
 import { params, materialize, SEED } from './support/hostile.mjs';
-import { calls, SCOPES, USERS, TYPES, LIFECYCLE_SCOPE } from './support/boundary-calls.mjs';
+import { calls, validUpdate, SCOPES, USERS, TYPES, LIFECYCLE_SCOPE } from './support/boundary-calls.mjs';
 import { checkRefusal, describeThrown, readAsJson, STATUSES } from './support/shapes.mjs';
 import { CALLS, callAndFault, faultWorld, checkStoredState } from './support/store-faults.mjs';
+import { exactContext, exactIdentity, asStored, reordered } from './support/exact-json.mjs';
 
 const RUNS_PER_CALL = 1000;
 const STORE_FAULT_RUNS = 2000;
+const EXACT_RUNS = 500;
 /** A call that has not settled by then hangs. */
 const HANG_MS = 10_000;
 /** Cases on one engine before the world is made anew, so the refusal check (which lists it all) stays cheap. */
@@ -252,7 +255,8 @@ describe('a host store that throws, rejects or answers garbage', () => {
         const fired = w.store.fault.fired > 0;
         // Known bug (see the todo below): a corrupted record a store answers is passed on, not refused.
         fc.pre(!('value' in outcome && w.fired.some((f) => f.corrupted)));
-        assert.equal(fired, reaches.includes(plan.method), `${callName} reaches the store's ${reaches.join(' and ')}`);
+        if (fired) assert.ok(reaches.includes(plan.method), `${callName} reaches only the store's ${reaches.join(' and ')}`);
+        if (plan.cold) assert.equal(fired, reaches.includes(plan.method), `${callName} on a cold engine reaches the store's ${reaches.join(' and ')}`);
         if ('error' in outcome) {
           checkRefusal(outcome.error);
           if (w.untouched) assert.deepEqual(w.ref.dump(), before, 'a refusal after a fault that never reached the store left it as it was');
@@ -275,6 +279,66 @@ describe('a host store that throws, rejects or answers garbage', () => {
       params(STORE_FAULT_RUNS),
     );
     t.diagnostic(`${cases} cases (${answered}), seed ${SEED}`);
+  });
+});
+
+describe('valid input is taken exactly', () => {
+  it('any JSON context (lone surrogates as U+FFFD) is stored as JSON reads it; an identity with its keys reordered is the same operation', { timeout: 600_000 }, async (t) => {
+    const engine = await api.createEngine();
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...SCOPES), fc.constantFrom(...USERS, null), exactIdentity, exactContext, exactContext, async (scope, user, identity, context, later) => {
+        // Known bug (see the todo below): a real U+FFFD in an identity is refused as a lone surrogate.
+        fc.pre(!JSON.stringify(identity).includes('\uFFFD'));
+        const first = await engine.startRun({ ...scope, user_id: user, type: TYPES[1], identity, context });
+        assert.equal(first.deduped, false, 'a new operation');
+        assert.deepEqual(first.run.context, asStored(context), 'the context as JSON reads it');
+        assert.deepEqual(await engine.getRun(scope, first.run.id), first.run);
+        const again = await engine.startRun({ ...scope, user_id: user, type: TYPES[1], identity: reordered(identity), context: later });
+        assert.equal(again.deduped, true, 'the same identity, keys in another order, is the same operation');
+        assert.deepEqual(again.run, first.run, 'the duplicate is the first run, unchanged');
+        const updated = await engine.updateRun(scope, first.run.id, { context: later });
+        assert.deepEqual(updated.run.context, asStored(later), 'an updated context as JSON reads it');
+        await engine.updateRun(scope, first.run.id, { status: 'completed', outcome: 'cancelled' });
+        cases++;
+      }),
+      params(EXACT_RUNS),
+    );
+    t.diagnostic(`${cases} cases, seed ${SEED}`);
+  });
+
+  it('checkUpdate (engine and pure, with and without options) decides exactly what updateRun does', { timeout: 600_000 }, async (t) => {
+    const engine = await api.createEngine();
+    const path = fc.array(fc.constantFrom({ status: 'running' }, { status: 'completed', outcome: 'failed' }, { status: 'completed', outcome: 'succeeded' }), { maxLength: 2 });
+    let cases = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(7, null), path, validUpdate, async (user, steps, update) => {
+        let run = (await engine.startRun({ ...SCOPES[0], user_id: user, type: TYPES[0], identity: ++cases })).run;
+        for (const step of steps) run = (await engine.updateRun(SCOPES[0], run.id, step).catch(() => ({ run }))).run;
+        const verdicts = [engine.checkUpdate(run, update), api.checkUpdate(run, update), api.checkUpdate(run, update, {})];
+        let done;
+        try {
+          done = { value: await engine.updateRun(SCOPES[0], run.id, update) };
+        } catch (error) {
+          done = { error };
+        }
+        for (const verdict of verdicts) {
+          assert.equal(verdict.ok, 'value' in done, `checkUpdate says ${verdict.ok ? 'yes' : verdict.error.message}; updateRun ${'value' in done ? 'applied it' : done.error.message}`);
+          if (!verdict.ok) {
+            assert.equal(verdict.error.code, done.error.code);
+            continue;
+          }
+          const { run: next, notifications, changed } = done.value;
+          assert.deepEqual([verdict.status, verdict.outcome], [next.status, next.outcome]);
+          assert.equal(verdict.completes, run.status !== 'completed' && next.status === 'completed');
+          assert.equal(verdict.notifies, notifications.length === 1);
+          if (verdict.repeats) assert.equal(notifications.length, 0);
+          if (verdict.completes) assert.equal(changed, true);
+        }
+      }),
+      params(EXACT_RUNS),
+    );
+    t.diagnostic(`${cases} cases, seed ${SEED}`);
   });
 });
 
@@ -349,6 +413,21 @@ describe('known bugs at the boundary', () => {
       assert.ok('error' in outcome, `${callName} passed on a ${method} answer whose ${field} is ${JSON.stringify(value).slice(0, 40)}`);
       checkRefusal(outcome.error, ['E_STORE']);
     }
+  });
+
+  it('U+FFFD, a well-formed character, is accepted in an identity and in a string id', { todo: 'refused as "a lone surrogate"' }, async () => {
+    const engine = await api.createEngine();
+    for (const request of [
+      { ...SCOPE, type: TYPES[0], identity: 'caf\uFFFD' },
+      { ...SCOPE, type: TYPES[0], identity: { '\uFFFD': [] } },
+      { workspace_id: 'w\uFFFD', tenant_id: 1, type: TYPES[0] },
+    ]) {
+      const outcome = await settle(engine.startRun(request), 'startRun');
+      assert.ok('value' in outcome, `${JSON.stringify(request)} was refused: ${outcome.error?.message}`);
+    }
+    const a = await engine.startRun({ ...SCOPE, type: TYPES[0], identity: '\uFFFD' });
+    const b = await engine.startRun({ ...SCOPE, type: TYPES[0], identity: '\uD800' }).catch((error) => ({ error }));
+    assert.ok(b.error || b.run.id !== a.run.id, 'a lone surrogate and U+FFFD stay two identities');
   });
 
   it('an engine after free() refuses with a documented code, and a second free() is harmless', { todo: '"null pointer passed to rust", a plain Error' }, async () => {

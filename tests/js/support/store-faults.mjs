@@ -87,6 +87,9 @@ function faultPlan(method) {
   field: fc.constantFrom('id', 'workspace_id', 'tenant_id', 'status', 'outcome', 'version', 'summary_counts', 'context', 'created_at', 'inserted', 'run', 'data', 'notifiable_id', 'read_at', 'type'),
   how: fc.constantFrom('set', 'delete', 'nest'),
   async: fc.boolean(),
+  // A cold engine (created after the world was made) reads every run it updates; a warm one may start from
+  // the run it last saw and skip that read.
+  cold: fc.boolean(),
   });
 }
 
@@ -172,7 +175,8 @@ export function legalAnswer(method, value, args) {
 /**
  * A fresh world over a ReferenceStore wrapped by a store that misbehaves per `plan` while enabled: a done
  * run (completed, its notification stored), a live run (running), a gap (completed without its notification,
- * for reconcile), and `fired` — the store answers given under the fault, with whether each was legal.
+ * for reconcile), and `fired` — the store answers given under the fault, with whether each was legal. Its
+ * engine is the one that made the world (warm) or a new one over the same store (cold).
  */
 export async function faultWorld(plan) {
   const ref = new ReferenceStore();
@@ -207,7 +211,9 @@ export async function faultWorld(plan) {
   const live = (await engine.updateRun(SCOPE, (await engine.startRun(request({ identity: 'live' }))).run.id, { status: 'running' })).run;
   const gap = (await engine.updateRun(SCOPE, (await engine.startRun(request({ identity: 'gap' }))).run.id, { status: 'running' })).run;
   ref.commitRun({ run: { ...gap, status: 'completed', outcome: 'succeeded', completed_at: gap.updated_at, version: gap.version + 1 }, expected_version: gap.version, notifications: [] });
-  return { ref, store, engine, done, live, noteId: completed.notifications[0].id, fired, untouched: UNTOUCHED.has(plan.mode) };
+  const used = plan.cold ? await createEngine({ store }) : engine;
+  if (plan.cold) engine.free();
+  return { ref, store, engine: used, done, live, noteId: completed.notifications[0].id, fired, untouched: UNTOUCHED.has(plan.mode) };
 }
 
 /** What the ReferenceStore holds is what the engine wrote: valid runs, one active run per key, valid notifications stored once. */
