@@ -386,7 +386,9 @@ describe('known bugs at the boundary', () => {
 
   it('dispatchRunEvents of what is not a list of events throws E_INVALID_INPUT', { todo: 'raw TypeErrors, or an event named "undefined"' }, () => {
     const target = new EventTarget();
-    for (const events of [42, null, [null], [1], [{ name: Symbol('x') }], [revoked({})]]) refuses(() => api.dispatchRunEvents(events, target));
+    const event = { name: 'run-enqueued', detail: {} };
+    const unreadable = [Object.setPrototypeOf([event], null), Object.assign([event], { [Symbol.iterator]: () => { throw new Error('iterator'); } })];
+    for (const events of [42, null, [null], [1], [{ name: Symbol('x') }], [revoked({})], ...unreadable]) refuses(() => api.dispatchRunEvents(events, target));
     refuses(() => api.dispatchRunEvents([], revoked({})));
     // A target is host code, like a store: what its dispatchEvent throws comes back typed.
     refuses(() => api.dispatchRunEvents([{ name: 'run-enqueued', detail: {} }], { dispatchEvent: () => { throw new Error('broken target'); } }));
