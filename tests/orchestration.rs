@@ -389,6 +389,39 @@ fn results_serialise_as_the_documented_json() {
     assert_eq!(run, started.run, "a written run reads back the same");
 }
 
+#[test]
+fn a_stored_run_that_breaks_the_invariants_is_refused() {
+    let e = engine(MemoryStore::new());
+    let run = block_on(e.start_run(start_request(SYNC))).unwrap().run;
+    let done = update(r#"{"status":"completed","outcome":"failed","failure_summary":["boom"]}"#);
+    let done = block_on(e.update_run(&scope(), &run.id, &done)).unwrap().run;
+    let text = done.to_json_text();
+    assert_eq!(OperationRun::decode(&parse(&text, Limits::default()).unwrap()).unwrap(), done);
+    let t = |ms: i64| format!("\"{}\"", ops_ux_engine::domain::time::format_rfc3339(ms));
+    let spoiled = [
+        ("\"type\":\"inventory.sync\"", "\"type\":\"Not A Type\"".to_string()),
+        ("\"dedup_key\":\"inventory.sync", "\"dedup_key\":\"other.sync".to_string()),
+        ("\"boom\"", "\"bo\\nom\"".to_string()),
+        (&format!("\"completed_at\":{}", t(done.completed_at.unwrap())), "\"completed_at\":null".to_string()),
+        (
+            &format!("\"created_at\":{}", t(done.created_at)),
+            format!("\"created_at\":{}", t(done.updated_at + 1)),
+        ),
+    ];
+    for (from, to) in spoiled {
+        assert!(text.contains(from), "{from} not in {text}");
+        let bad = text.replacen(from, &to, 1);
+        let err = OperationRun::decode(&parse(&bad, Limits::default()).unwrap());
+        assert!(err.is_err(), "accepted {bad}");
+    }
+    let queued_but_started = run.to_json_text().replacen(
+        "\"started_at\":null",
+        &format!("\"started_at\":{}", t(run.created_at)),
+        1,
+    );
+    assert!(OperationRun::decode(&parse(&queued_but_started, Limits::default()).unwrap()).is_err());
+}
+
 use ops_ux_engine::domain::json::Json;
 
 /// Completes `n` runs of user 7 (and one system run) over a store that drops their notifications.

@@ -138,11 +138,17 @@ function callPure(fn, text) {
 
 /** Dispatches `run-enqueued` (or any) events as DOM CustomEvents on `target` (default: globalThis). */
 export function dispatchRunEvents(events, target = globalThis) {
-  if (!target || typeof target.dispatchEvent !== 'function') {
-    throw invalid('dispatchRunEvents needs an EventTarget');
-  }
-  for (const { name, detail } of events) {
-    target.dispatchEvent(new CustomEvent(name, { detail }));
+  readInput('dispatchRunEvents arguments', () => {
+    if (!target || typeof target.dispatchEvent !== 'function') {
+      throw invalid('dispatchRunEvents needs an EventTarget');
+    }
+    if (!Array.isArray(events)) throw invalid('dispatchRunEvents needs a list of events');
+  });
+  for (const event of events) {
+    const { name, detail } = readInput('an event', () => ({ name: event?.name, detail: event?.detail }));
+    if (typeof name !== 'string') throw invalid('every event needs a string name, e.g. "run-enqueued"');
+    // The target is host code: what its dispatchEvent throws comes back typed, as a store's errors do.
+    readInput(`the dispatch of ${name}`, () => target.dispatchEvent(new CustomEvent(name, { detail })));
   }
 }
 
@@ -166,7 +172,7 @@ export async function createEngine(options = {}) {
   // In a page, run-enqueued becomes a DOM event by default; elsewhere it is only returned.
   const inPage = typeof window !== 'undefined' && typeof document !== 'undefined';
   const target = (dispatchEvents ?? (eventTarget !== undefined || inPage)) ? (eventTarget ?? globalThis) : null;
-  if (target !== null && typeof target?.dispatchEvent !== 'function') {
+  if (target !== null && readInput('options.eventTarget', () => typeof target?.dispatchEvent) !== 'function') {
     throw invalid(
       eventTarget === undefined
         ? 'options.dispatchEvents needs an EventTarget here (globalThis is not one): pass options.eventTarget'
@@ -199,13 +205,19 @@ export class Engine {
     this.#runs = raw.isEmbedded() ? new RunCache() : null;
   }
 
+  /** The WebAssembly engine; after free() every call is refused. */
+  get #engine() {
+    if (this.#raw === null) throw invalid('this engine was freed (engine.free()); create another with createEngine()');
+    return this.#raw;
+  }
+
   /** True when runs live in the embedded in-memory store. */
   get embedded() {
-    return this.#raw.isEmbedded();
+    return this.#engine.isEmbedded();
   }
 
   startRun(request) {
-    return this.#call(() => this.#raw.startRun(stringify(request, 'startRun request')), (text) => {
+    return this.#call(() => this.#engine.startRun(stringify(request, 'startRun request')), (text) => {
       const result = this.#remembered(JSON.parse(text));
       // The run is stored: a listener that throws must not turn the start into a failure.
       if (this.#target) {
@@ -231,59 +243,59 @@ export class Engine {
     const ids = codes && integerIds(scope, runId);
     if (ids) {
       // A status-only update crosses without JSON (see `setStatus` in src/wasm/engine.rs).
-      const invoke = () => this.#raw.setStatus(...ids, ...codes, before !== undefined);
+      const invoke = () => this.#engine.setStatus(...ids, ...codes, before !== undefined);
       return this.#call(invoke, before ? (text) => this.#patched(before, statusChanges(text)) : whole);
     }
-    if (!before) return this.#call(() => this.#raw.updateRun(args()), whole);
-    return this.#call(() => this.#raw.updateRunChanges(args()), (text) => this.#patched(before, JSON.parse(text)));
+    if (!before) return this.#call(() => this.#engine.updateRun(args()), whole);
+    return this.#call(() => this.#engine.updateRunChanges(args()), (text) => this.#patched(before, JSON.parse(text)));
   }
 
   getRun(scope, runId) {
-    return this.#call(() => this.#raw.getRun(stringify([scope, runId], 'getRun arguments', ['scope', 'runId'])));
+    return this.#call(() => this.#engine.getRun(stringify([scope, runId], 'getRun arguments', ['scope', 'runId'])));
   }
 
   listRuns(scope, filter) {
     return this.#call(() =>
-      this.#raw.listRuns(stringify([scope, filter ?? null], 'listRuns arguments', ['scope', 'filter'])),
+      this.#engine.listRuns(stringify([scope, filter ?? null], 'listRuns arguments', ['scope', 'filter'])),
     );
   }
 
   listNotifications(scope, userId, filter) {
     const names = ['scope', 'userId', 'filter'];
     return this.#call(() =>
-      this.#raw.listNotifications(stringify([scope, userId, filter ?? null], 'listNotifications arguments', names)),
+      this.#engine.listNotifications(stringify([scope, userId, filter ?? null], 'listNotifications arguments', names)),
     );
   }
 
   markNotificationRead(scope, userId, notificationId) {
     const names = ['scope', 'userId', 'notificationId'];
     return this.#call(() =>
-      this.#raw.markNotificationRead(stringify([scope, userId, notificationId], 'markNotificationRead arguments', names)),
+      this.#engine.markNotificationRead(stringify([scope, userId, notificationId], 'markNotificationRead arguments', names)),
     );
   }
 
   /** Stores the completion notification of every completed run that lacks it; `{checked, repaired}`. */
   reconcile(options) {
-    return this.#call(() => this.#raw.reconcile(stringify([options ?? null], 'reconcile arguments', ['options'])));
+    return this.#call(() => this.#engine.reconcile(stringify([options ?? null], 'reconcile arguments', ['options'])));
   }
 
   /** `checkUpdate` with this engine's summary keys and limits. */
   checkUpdate(run, update) {
-    return (
-      quickVerdict(run, update) ??
-      verdictOf(callPure((text) => this.#raw.checkUpdate(text), checkUpdateArgs(run, update)))
-    );
+    const engine = this.#engine;
+    return quickVerdict(run, update) ?? verdictOf(callPure((text) => engine.checkUpdate(text), checkUpdateArgs(run, update)));
   }
 
   /** `planStart` with this engine's labels and limits. */
   planStart(activeRuns, request) {
-    return planOf(activeRuns, callPure((text) => this.#raw.planStart(text), planStartArgs(activeRuns, request)));
+    const engine = this.#engine;
+    return planOf(activeRuns, callPure((text) => engine.planStart(text), planStartArgs(activeRuns, request)));
   }
 
   /** Releases the WebAssembly memory of this engine (and, for the embedded store, its runs). */
   free() {
     this.#runs?.clear();
-    this.#raw.free();
+    this.#raw?.free();
+    this.#raw = null;
   }
 
   [Symbol.dispose]() {
@@ -435,17 +447,16 @@ function verdictOf(verdict) {
 
 /** The arguments of planStart as JSON text: only the fields dedup reads cross, one row per run. */
 function planStartArgs(activeRuns, request, extra = []) {
-  if (!Array.isArray(activeRuns)) {
-    throw invalid('planStart: activeRuns must be an array of runs');
-  }
   let rows;
   try {
+    if (!Array.isArray(activeRuns)) throw invalid('planStart: activeRuns must be an array of runs');
     rows = activeRuns.map((r) =>
       r !== null && typeof r === 'object'
         ? [field(r, 'id'), field(r, 'workspace_id'), field(r, 'tenant_id'), field(r, 'status'), field(r, 'dedup_key')]
         : null,
     );
   } catch (e) {
+    if (e instanceof OpsUxError) throw e;
     throw invalid(`planStart: a run cannot be read: ${describe(e)}`);
   }
   const names = ['request', 'activeRuns', 'options'];

@@ -104,7 +104,8 @@ impl Config {
     }
 }
 
-fn is_machine_name(s: &str) -> bool {
+/// A short machine name such as `inventory.sync`: what `type` must be.
+pub fn is_machine_name(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some('a'..='z'))
         && s.len() <= MAX_TYPE_CHARS

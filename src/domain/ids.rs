@@ -31,7 +31,7 @@ impl Id {
                     || s.chars().any(|c| c.is_control() || c == '\u{FFFD}')
                 {
                     return Err(EngineError::input(format!(
-                        "{what} must be a non-empty string of at most {MAX_ID_BYTES} bytes of well-formed text without control characters"
+                        "{what} must be a non-empty string of at most {MAX_ID_BYTES} bytes of well-formed text without control characters, lone surrogates or U+FFFD"
                     )));
                 }
                 Ok(Id::Str(s.clone()))

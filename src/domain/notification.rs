@@ -3,7 +3,7 @@
 
 use super::config::Config;
 use super::ids::{Id, Scope};
-use super::json::{write_str, Json};
+use super::json::{quote, write_str, Json};
 use super::run::{OperationRun, Outcome};
 use super::sanitize::counts::SummaryCounts;
 use super::time::{parse_rfc3339, write_json_time, Millis};
@@ -152,8 +152,12 @@ impl Notification {
             .get("data")
             .filter(|d| d.as_object().is_some())
             .ok_or("notification.data must be an object")?;
+        let id = text(value.get("id"), "id")?;
+        if !is_uuid(&id) {
+            return Err(format!("notification.id {} is not a UUID", quote(&id)));
+        }
         Ok(Notification {
-            id: text(value.get("id"), "id")?,
+            id,
             notifiable_id: id_at(value.get("notifiable_id"), "notifiable_id")?,
             scope: Scope {
                 workspace_id: id_at(data.get("workspace_id"), "data.workspace_id")?,
@@ -183,6 +187,15 @@ impl Notification {
         self.write(&mut out);
         out
     }
+}
+
+/// `8-4-4-4-12` hexadecimal digits, either case: every id the engine derives has this shape.
+fn is_uuid(s: &str) -> bool {
+    s.len() == 36
+        && s.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
 }
 
 #[cfg(test)]

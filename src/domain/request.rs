@@ -86,7 +86,9 @@ pub fn dedup_key(op_type: &str, identity: Option<&Json>, config: &Config) -> Res
     identity.write_canonical(&mut key);
     // U+FFFD is where the parser put a lone surrogate: two different identities must not dedup as one.
     if key.contains('\u{FFFD}') {
-        return Err(EngineError::input("identity must be well-formed text (it holds a lone surrogate)"));
+        return Err(EngineError::input(
+            "identity must be well-formed text: it holds a lone surrogate, or U+FFFD, which is what one becomes",
+        ));
     }
     if key.len() - op_type.len() - 1 > config.max_identity_bytes {
         return Err(EngineError::input(format!(

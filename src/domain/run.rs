@@ -1,5 +1,6 @@
 //! The record: an OperationRun, with the seed's snake_case field names (it mirrors `operation_runs`).
 
+use super::config::is_machine_name;
 use super::ids::{write_optional_id, Id, Scope, MAX_SAFE_INTEGER};
 use super::json::{quote, write_int, write_str, Json};
 use super::request::RunUpdate;
@@ -194,9 +195,7 @@ impl OperationRun {
                     .ok_or("run.outcome is not succeeded, partially_succeeded, failed or cancelled")?,
             ),
         };
-        if (status == Status::Completed) != outcome.is_some() {
-            return Err("run.outcome must be set exactly when run.status is completed".to_string());
-        }
+        check_outcome(status, outcome)?;
         let version = match field("version")?.as_i64() {
             Some(v) if (1..=MAX_SAFE_INTEGER).contains(&v) => v.unsigned_abs(),
             _ => return Err("run.version must be a positive safe integer".to_string()),
@@ -205,7 +204,7 @@ impl OperationRun {
         if context.as_object().is_none() {
             return Err("run.context must be an object".to_string());
         }
-        Ok(OperationRun {
+        let run = OperationRun {
             id: id_of("id")?,
             scope: Scope { workspace_id: id_of("workspace_id")?, tenant_id: id_of("tenant_id")? },
             user_id: Id::decode_optional(value.get("user_id"), "run.user_id").map_err(|e| e.to_string())?,
@@ -221,8 +220,51 @@ impl OperationRun {
             created_at: time("created_at")?,
             updated_at: time("updated_at")?,
             version,
-        })
+        };
+        run.check_stored()?;
+        Ok(run)
     }
+
+    /// What every run the engine wrote satisfies, whatever the configuration: a record that breaks it was
+    /// not written by the engine (or was changed since), and must not be acted on. Counters outside the
+    /// whitelist and longer failure lists are not checked: the configuration may have changed since.
+    fn check_stored(&self) -> Result<(), String> {
+        if !is_machine_name(&self.op_type) {
+            return Err(format!("run.type {} is not an operation type", quote(&self.op_type)));
+        }
+        let key_rest = self.dedup_key.strip_prefix(self.op_type.as_str());
+        if !key_rest.is_some_and(|rest| rest.is_empty() || rest.starts_with('#')) {
+            return Err("run.dedup_key is not the run's type, or its type and identity".to_string());
+        }
+        if self.completed_at.is_some() != (self.status == Status::Completed)
+            || (self.started_at.is_some() && self.status == Status::Queued)
+        {
+            return Err("run.started_at and run.completed_at do not match run.status".to_string());
+        }
+        let times = [Some(self.created_at), self.started_at, self.completed_at, Some(self.updated_at)];
+        let mut last = Millis::MIN;
+        for t in times.into_iter().flatten() {
+            if t < last {
+                return Err(
+                    "run timestamps are out of order (created ≤ started ≤ completed ≤ updated)".into()
+                );
+            }
+            last = t;
+        }
+        let multi_line = |s: &str| s.chars().any(char::is_control);
+        if self.failure_summary.iter().any(|f| multi_line(&f.code) || multi_line(&f.message)) {
+            return Err("run.failure_summary holds a control character: it was not sanitized".to_string());
+        }
+        Ok(())
+    }
+}
+
+/// A run has an outcome exactly when it is completed.
+pub fn check_outcome(status: Status, outcome: Option<Outcome>) -> Result<(), String> {
+    if (status == Status::Completed) != outcome.is_some() {
+        return Err("run.outcome must be set exactly when run.status is completed".to_string());
+    }
+    Ok(())
 }
 
 fn write_outcome(out: &mut String, outcome: Option<Outcome>) {

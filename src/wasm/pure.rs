@@ -9,7 +9,7 @@ use crate::domain::error::{EngineError, Result};
 use crate::domain::ids::{Id, Scope};
 use crate::domain::json::{self, write_int, write_str, Json};
 use crate::domain::request::{RunUpdate, StartRequest};
-use crate::domain::run::{Outcome, Status};
+use crate::domain::run::{check_outcome, Outcome, Status};
 use crate::domain::sanitize::counts::sanitize_counts;
 use crate::domain::sanitize::failures::{sanitize_failures, write_failures};
 use crate::domain::start::{find_duplicate, toast, write_event, write_toast};
@@ -71,6 +71,9 @@ pub fn check_status(status: u8, outcome: u8, to_status: u8, to_outcome: u8) -> u
     ) else {
         return 0;
     };
+    if check_outcome(status, outcome).is_err() {
+        return 0; // the general path words the refusal
+    }
     let update = RunUpdate {
         status: Some(to),
         outcome: to_outcome,
@@ -112,6 +115,7 @@ pub fn check_update_with([id, status, outcome, user, update]: [&Json; 5], config
             )
         })?),
     };
+    check_outcome(status, outcome).map_err(EngineError::input)?;
     let verdict = RunUpdate::decode(update, config).and_then(|u| decide(&id, status, outcome, &u));
     Ok(match verdict {
         Ok(v) => format!(

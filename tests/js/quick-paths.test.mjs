@@ -138,7 +138,15 @@ describe('checkUpdate of a status-only update, decided from numbers', () => {
   it('gives the same verdict as the general path for every run state and every status × outcome', async () => {
     const { checkUpdate } = await import('ops-ux-engine');
     const engine = await createEngine();
-    const verdict = (v) => (v.ok ? v : { ok: false, code: v.error.code, message: v.error.message, isError: v.error instanceof Error });
+    const shown = (v) => (v.ok ? v : { ok: false, code: v.error.code, message: v.error.message, isError: v.error instanceof Error });
+    // A run whose outcome contradicts its status is refused (thrown) by both paths alike.
+    const verdict = (check) => {
+      try {
+        return shown(check());
+      } catch (e) {
+        return { threw: e.code, message: e.message };
+      }
+    };
     const STATES = [undefined, null, 'succeeded', 'partially_succeeded', 'failed', 'cancelled'];
     let cases = 0;
     for (const status of ['queued', 'running', 'completed']) {
@@ -148,10 +156,11 @@ describe('checkUpdate of a status-only update, decided from numbers', () => {
           for (const to of ['queued', 'running', 'completed']) {
             for (const toOutcome of STATES) {
               const update = toOutcome === undefined ? { status: to } : { status: to, outcome: toOutcome };
-              const general = verdict(checkUpdate(run, update, {})); // options: the general path
+              const general = verdict(() => checkUpdate(run, update, {})); // options: the general path
               const what = `${JSON.stringify(run)} ← ${JSON.stringify(update)}`;
-              assert.deepEqual(verdict(checkUpdate(run, update)), general, what);
-              assert.deepEqual(verdict(engine.checkUpdate(run, update)), general, what);
+              assert.equal(general.threw !== undefined, (status === 'completed') !== (outcome != null), what);
+              assert.deepEqual(verdict(() => checkUpdate(run, update)), general, what);
+              assert.deepEqual(verdict(() => engine.checkUpdate(run, update)), general, what);
               cases += 1;
             }
           }
