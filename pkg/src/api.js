@@ -138,13 +138,15 @@ function callPure(fn, text) {
 
 /** Dispatches `run-enqueued` (or any) events as DOM CustomEvents on `target` (default: globalThis). */
 export function dispatchRunEvents(events, target = globalThis) {
-  readInput('dispatchRunEvents arguments', () => {
+  // Read by index, not by iterator: an array's iterator is the caller's code too.
+  const list = readInput('dispatchRunEvents arguments', () => {
     if (!target || typeof target.dispatchEvent !== 'function') {
       throw invalid('dispatchRunEvents needs an EventTarget');
     }
     if (!Array.isArray(events)) throw invalid('dispatchRunEvents needs a list of events');
+    return Array.from({ length: events.length }, (_, i) => events[i]);
   });
-  for (const event of events) {
+  for (const event of list) {
     const { name, detail } = readInput('an event', () => ({ name: event?.name, detail: event?.detail }));
     if (typeof name !== 'string') throw invalid('every event needs a string name, e.g. "run-enqueued"');
     // The target is host code: what its dispatchEvent throws comes back typed, as a store's errors do.
