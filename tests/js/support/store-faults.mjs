@@ -6,7 +6,7 @@ import { createEngine } from 'ops-ux-engine';
 import { ReferenceStore, asyncStore, faultyStore, STORE_METHOD_NAMES } from './stores.mjs';
 import { SCOPE, USER, request } from './helpers.mjs';
 import { hostile, materialize, Spoiled } from './hostile.mjs';
-import { checkRun, checkNotification, checkStartResult, checkUpdateResult, jsonOf, readAsJson } from './shapes.mjs';
+import { checkRun, checkNotification, checkStartResult, checkUpdateResult, jsonOf, readAsJson, ANY_CONFIGURATION, RUN_KEYS, NOTIFICATION_KEYS, DATA_KEYS } from './shapes.mjs';
 
 /**
  * Fault modes. `throw`/`reject` throw or reject with any value; `garbage` answers a hostile value without
@@ -19,30 +19,30 @@ const UNTOUCHED = new Set(['throw', 'reject', 'garbage']);
 
 /** The engine calls of the world, each valid on a healthy store, and the store methods each reaches. */
 export const CALLS = {
-  'startRun (new)': { reaches: ['insertRun'], call: (w) => w.engine.startRun(request({ identity: 'new' })), check: (r) => checkStartResult(r, { scope: SCOPE }) },
-  'startRun (duplicate)': { reaches: ['insertRun'], call: (w) => w.engine.startRun(request({ identity: 'live' })), check: (r) => checkStartResult(r, { scope: SCOPE }) },
-  getRun: { reaches: ['getRun'], call: (w) => w.engine.getRun(SCOPE, w.live.id), check: (r) => checkRun(r, { scope: SCOPE }) },
+  'startRun (new)': { reaches: ['insertRun'], call: (w) => w.engine.startRun(request({ identity: 'new' })), check: (r) => checkStartResult(r, { scope: SCOPE, ...ANY_CONFIGURATION }) },
+  'startRun (duplicate)': { reaches: ['insertRun'], call: (w) => w.engine.startRun(request({ identity: 'live' })), check: (r) => checkStartResult(r, { scope: SCOPE, ...ANY_CONFIGURATION }) },
+  getRun: { reaches: ['getRun'], call: (w) => w.engine.getRun(SCOPE, w.live.id), check: (r) => checkRun(r, { scope: SCOPE, ...ANY_CONFIGURATION }) },
   'updateRun (progress)': {
     reaches: ['getRun', 'commitRun'],
     call: (w) => w.engine.updateRun(SCOPE, w.live.id, { summary_counts: { processed: 3 }, context: { n: 1 } }),
-    check: (r) => checkUpdateResult(r, { scope: SCOPE }),
+    check: (r) => checkUpdateResult(r, { scope: SCOPE, ...ANY_CONFIGURATION }),
   },
   'updateRun (complete)': {
     reaches: ['getRun', 'commitRun'],
     call: (w) => w.engine.updateRun(SCOPE, w.live.id, { status: 'completed', outcome: 'failed', failure_summary: ['boom'] }),
-    check: (r) => checkUpdateResult(r, { scope: SCOPE }),
+    check: (r) => checkUpdateResult(r, { scope: SCOPE, ...ANY_CONFIGURATION }),
   },
   'updateRun (repeated completion)': {
     reaches: ['getRun'],
     call: (w) => w.engine.updateRun(SCOPE, w.done.id, { status: 'completed', outcome: 'succeeded' }),
-    check: (r) => checkUpdateResult(r, { scope: SCOPE }),
+    check: (r) => checkUpdateResult(r, { scope: SCOPE, ...ANY_CONFIGURATION }),
   },
   listRuns: {
     reaches: ['listRuns'],
     call: (w) => w.engine.listRuns(SCOPE, { limit: 10 }),
     check: (list) => {
       assert.ok(Array.isArray(list) && list.length <= 10);
-      list.forEach((r) => checkRun(r, { scope: SCOPE }));
+      list.forEach((r) => checkRun(r, { scope: SCOPE, ...ANY_CONFIGURATION }));
     },
   },
   listNotifications: {
@@ -113,11 +113,28 @@ function holdsRecord(answer) {
   return answer !== null && answer !== undefined && typeof answer === 'object';
 }
 
-/** Whether `record` (a run or a notification, as `method` answers it) breaks what index.d.ts promises of it. */
-function breaksShape(method, record) {
+/** `value` with only `keys` (present ones): fields a record does not have are dropped by the engine, never shown. */
+function only(value, keys) {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(keys.filter((k) => Object.hasOwn(value, k)).map((k) => [k, value[k]]));
+}
+
+/**
+ * Whether `answered` (a run or a notification, as `method` answers it) breaks what index.d.ts promises of
+ * it, as JSON reads it and without the fields it does not have.
+ */
+function breaksShape(method, answered) {
+  const notification = method === 'listNotifications' || method === 'markNotificationRead';
+  let record = only(readAsJson(answered), notification ? NOTIFICATION_KEYS : RUN_KEYS);
+  if (record !== null && typeof record === 'object' && !Array.isArray(record)) {
+    // A nullable field left out is read as null.
+    const nullable = notification ? ['read_at'] : ['user_id', 'outcome', 'started_at', 'completed_at'];
+    record = { ...Object.fromEntries(nullable.map((k) => [k, null])), ...record };
+    if (notification) record.data = only(record.data, DATA_KEYS);
+  }
   try {
-    if (method === 'listNotifications' || method === 'markNotificationRead') checkNotification(record);
-    else checkRun(record);
+    if (notification) checkNotification(record);
+    else checkRun(record, ANY_CONFIGURATION);
     return false;
   } catch {
     return true;
@@ -126,7 +143,7 @@ function breaksShape(method, record) {
 
 /**
  * The store's real `answer` changed as `plan` says (mode spoil or other-scope), and whether the spoiled
- * record breaks the shape a caller is promised (an engine that accepts it passes on a corrupted record).
+ * record breaks the shape a caller is promised under any configuration: the engine must refuse it (E_STORE).
  */
 function transform(plan, answer) {
   if (plan.mode === 'other-scope') return { out: otherScope(answer), corrupted: false };
@@ -221,7 +238,7 @@ export function checkStoredState(ref) {
   const { runs, notifications } = ref.dump();
   const active = new Set();
   for (const run of runs) {
-    checkRun(run, { what: `stored run ${jsonOf(run.id)}` });
+    checkRun(run, { what: `stored run ${jsonOf(run.id)}`, ...ANY_CONFIGURATION });
     if (run.status === 'completed') continue;
     const key = jsonOf([run.workspace_id, run.tenant_id, run.dedup_key]);
     assert.ok(!active.has(key), `two active runs hold ${key}`);
