@@ -1,5 +1,5 @@
 # The two commands of the README are `make start` and `make test`; each installs what it needs.
-.PHONY: start test pkg lint test-rust test-js test-types test-browser bench clean
+.PHONY: start test pkg lint test-rust test-js test-types test-browser fuzz bench clean
 
 SOURCES := Cargo.toml Cargo.lock $(shell find src pkg/src -type f) pkg/index.d.ts pkg/package.json scripts/build-pkg.sh
 
@@ -36,6 +36,12 @@ test-types: pkg
 test-browser: pkg
 	scripts/ensure-chromium.sh
 	node --test --test-concurrency=1 tests/browser/
+
+## fuzz: cargo fuzz on every target for FUZZ_SECONDS each (default 60; CI runs it after make test);
+## installs cargo-fuzz when missing. What each target checks: fuzz/README.md
+fuzz:
+	scripts/ensure-tools.sh
+	scripts/fuzz.sh
 
 ## bench: every benchmark beside its baselines (plain JS, XState, raw drivers), one table with the targets
 ## (BENCH_QUICK=1 for a smoke run); the latest table is in BENCHMARKS.md

@@ -140,6 +140,7 @@ export interface UpdateRunResult {
 }
 
 export interface RunFilter {
+  /** One status or several; absent, null or `[]`: any status. */
   status?: RunStatus | readonly RunStatus[];
   type?: string;
   /** 1–1000, default 100. */
@@ -316,7 +317,11 @@ export type UpdateCheck =
     }
   | { ok: false; error: OpsUxError };
 
-/** Can `update` apply to `run`? The engine's own decision, synchronous, with no store. */
+/**
+ * Can `update` apply to `run`? The engine's own decision, synchronous, with no store. A refusal by the
+ * rules is `{ok: false, error}`; it throws `E_INVALID_INPUT` only for what it cannot read: a run that is
+ * not an object or whose outcome contradicts its status, or an update that is not JSON data.
+ */
 export declare function checkUpdate(
   run: Pick<OperationRun, 'status' | 'outcome'> & Partial<OperationRun>,
   update: RunUpdate,
