@@ -245,7 +245,7 @@ function unquotedValueEnd(t, v, cookie) {
   let e = v;
   for (; e < t.length; e++) {
     const c = t[e];
-    if (c === '"' || c === "'" || c === '`') break;
+    if (c === '"' || c === "'" || c === '`' || /[\x00-\x08\x0b\x0e-\x1f\x7f]/.test(c)) break;
     if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f') {
       if (cookie && t[e - 1] === ';' && e + 1 < t.length && !/\s/.test(t[e + 1])) continue;
       break;

@@ -34,7 +34,10 @@ fuzz_target!(|data: &[u8]| {
     let planted = format!("{first} {} {second} {} {third}", &text[..middle], &text[middle..]);
     let out = redact_secrets(&planted);
     for token in PLANTED {
-        assert!(!out.contains(token), "planted {token} survived in {out:?}");
+        // The text may hold the token itself, glued to its neighbours (the fuzzer learns it from the
+        // comparisons): only more copies than the text brought would be a planted one surviving.
+        let survived = out.matches(token).count();
+        assert!(survived <= text.matches(token).count(), "planted {token} survived in {out:?}");
     }
 
     let full = uncut(&text);

@@ -514,7 +514,12 @@ fn unquoted_value_end(b: &[u8], v: usize, cookie: bool) -> usize {
     let mut e = v;
     loop {
         let c = at(b, e);
-        if e >= b.len() || matches!(c, b'"' | b'\'' | b'`') {
+        // A control character ends a value as a quote does: every rule must agree on where values end,
+        // or each pass of `redact_secrets` would take one more piece (and never reach a fixed point).
+        if e >= b.len()
+            || matches!(c, b'"' | b'\'' | b'`')
+            || (c.is_ascii_control() && !c.is_ascii_whitespace())
+        {
             break;
         }
         if c.is_ascii_whitespace() {
