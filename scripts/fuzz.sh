@@ -6,6 +6,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# One run per tree at a time: runs share fuzz/scratch/ (and two would halve each other's executions).
+mkdir -p fuzz/scratch
+exec 9>fuzz/scratch/.lock
+if ! flock -n 9; then
+  echo "› another scripts/fuzz.sh is running in this tree; waiting for it to finish"
+  flock 9
+fi
+
 seconds=${FUZZ_SECONDS:-60}
 # libFuzzer's default; past the 2048-character window of clean_message, so its cut is covered.
 max_len=${FUZZ_MAX_LEN:-4096}
