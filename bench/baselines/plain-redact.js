@@ -270,7 +270,7 @@ function pairValue(t, p, scan) {
   const afterSep = !colon && next === '>' ? p + 2 : p + 1;
   if (colon && t[p - 1] === ':') return null;
   let k = p;
-  if (!colon) while (k > p - MAX_KEY_LEN - 1 && (t[k - 1] === ' ' || t[k - 1] === '\t')) k--;
+  while (k > p - MAX_KEY_LEN - 1 && (t[k - 1] === ' ' || t[k - 1] === '\t')) k--;
   const spacedBefore = k < p;
   const keyQuoted = t[k - 1] === '"' || t[k - 1] === "'";
   if (keyQuoted) {

@@ -439,12 +439,11 @@ fn pair_value(b: &[u8], p: usize, scan: &mut PairScan) -> Option<Span> {
     if colon && before(b, p) == b':' {
         return None;
     }
-    // The key: back over spaces (only for `=`), an optional (escaped) quote, then name bytes.
-    let mut k = p;
-    if !colon {
-        k = scan_back(b, k, |c| c == b' ' || c == b'\t');
-    }
+    // The key: back over spaces (`key = value`, and `Password : value` as PowerShell and .NET list
+    // output write it), an optional (escaped) quote, then name bytes.
+    let k = scan_back(b, p, |c| c == b' ' || c == b'\t');
     let spaced_before = k < p;
+    let mut k = k;
     let key_quoted = matches!(before(b, k), b'"' | b'\'');
     if key_quoted {
         k -= 1;
