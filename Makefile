@@ -49,4 +49,4 @@ bench: pkg
 	scripts/with-postgres.sh node bench/run.mjs
 
 clean:
-	rm -rf pkg/dist target node_modules
+	rm -rf pkg/dist target node_modules fuzz/target fuzz/scratch fuzz/artifacts
