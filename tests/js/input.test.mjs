@@ -4,17 +4,8 @@ import assert from 'node:assert/strict';
 import { createEngine } from 'ops-ux-engine';
 import { ReferenceStore, asyncStore } from './support/stores.mjs';
 import { SCOPE, USER, request, rejectsWith, assertFullLifecycle } from './support/helpers.mjs';
+import { deep, deepArray } from './support/hostile.mjs';
 
-const deep = (depth, leaf = 1) => {
-  let value = leaf;
-  for (let i = 0; i < depth; i++) value = { a: value };
-  return value;
-};
-const deepArray = (depth) => {
-  let value = [];
-  for (let i = 0; i < depth; i++) value = [value];
-  return value;
-};
 const HUGE = 'x'.repeat(5 * 1024 * 1024);
 const PROTO = () => JSON.parse('{"__proto__": {"polluted": true}}');
 const throwingGetter = (obj, key) => Object.defineProperty({ ...obj }, key, { enumerable: true, get() { throw new Error('getter'); } });

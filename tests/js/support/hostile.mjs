@@ -14,12 +14,14 @@ export function params(numRuns) {
 
 const HUGE = 'x'.repeat(5 * 1024 * 1024);
 const BIG = 'y'.repeat(200 * 1024);
-const deep = (depth, leaf) => {
+/** `{a: {a: … leaf}}`, `depth` levels. */
+export const deep = (depth, leaf = 1) => {
   let value = leaf;
   for (let i = 0; i < depth; i++) value = { a: value };
   return value;
 };
-const deepArray = (depth) => {
+/** `[[[…]]]`, `depth` levels. */
+export const deepArray = (depth) => {
   let value = [];
   for (let i = 0; i < depth; i++) value = [value];
   return value;
