@@ -988,14 +988,12 @@ fn run_program(program: &Program) -> (Vec<OperationRun>, usize) {
         if current[w].is_none() {
             let op = queues[w].pop_front().unwrap();
             world.faulted[w].set(false);
-            world.applying.borrow_mut()[w] = match &op {
-                Op::Update { update, .. } => {
-                    let json = parse(&update_json(update, &world.messages), world.config.json).unwrap();
-                    Some(RunUpdate::decode(&json, &world.config).unwrap())
-                }
+            current[w] = begin(&world, &engines[w], op);
+            // What the commit check holds this worker's commits to (the future has not run yet).
+            world.applying.borrow_mut()[w] = match &current[w] {
+                Some((Call::Update(_, _, update), _)) => Some(update.clone()),
                 _ => None,
             };
-            current[w] = begin(&world, &engines[w], op);
         }
         let Some((_, pending)) = current[w].as_mut() else { continue };
         if let Poll::Ready(answer) = pending.as_mut().poll(&mut cx) {

@@ -11,7 +11,6 @@ use ops_ux_engine::domain::config::Config;
 use ops_ux_engine::domain::ids::{Id, Scope};
 use ops_ux_engine::domain::json::{parse, Json};
 use ops_ux_engine::domain::request::{dedup_key, StartRequest};
-use ops_ux_engine::domain::run::RunDraft;
 use ops_ux_engine_fuzz::input::config_and_payload;
 use ops_ux_engine_fuzz::json::parse_and_check;
 use ops_ux_engine_fuzz::records::assert_run_round_trip;
@@ -24,14 +23,7 @@ fuzz_target!(|data: &[u8]| {
         Err(e) => return assert_eq!(e.code(), "E_INVALID_INPUT", "refused with {e}"),
     };
     assert_request_matches(&raw, &request, &config);
-    let draft = RunDraft {
-        scope: request.scope,
-        user_id: request.user_id,
-        op_type: request.op_type,
-        dedup_key: request.dedup_key,
-        context: request.context,
-        created_at: 1_714_557_600_000,
-    };
+    let draft = request.into_draft(1_714_557_600_000);
     assert_run_round_trip(&draft.into_run(Id::Str("run-1".into())));
 });
 

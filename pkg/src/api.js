@@ -433,12 +433,9 @@ function checkUpdateArgs(run, update, extra = []) {
   if (run === null || typeof run !== 'object') {
     throw invalid('checkUpdate: run must be an object with status and outcome');
   }
-  let fields;
-  try {
-    fields = [field(run, 'id'), field(run, 'status'), field(run, 'outcome'), field(run, 'user_id')];
-  } catch (e) {
-    throw invalid(`checkUpdate: run cannot be read: ${describe(e)}`);
-  }
+  const fields = readInput('checkUpdate: run', () => [
+    field(run, 'id'), field(run, 'status'), field(run, 'outcome'), field(run, 'user_id'),
+  ]);
   const names = ['run.id', 'run.status', 'run.outcome', 'run.user_id', 'update', 'options'];
   return stringify([...fields, update ?? null, ...extra], 'checkUpdate arguments', names.slice(0, 5 + extra.length));
 }
@@ -449,18 +446,14 @@ function verdictOf(verdict) {
 
 /** The arguments of planStart as JSON text: only the fields dedup reads cross, one row per run. */
 function planStartArgs(activeRuns, request, extra = []) {
-  let rows;
-  try {
+  const rows = readInput('planStart: a run', () => {
     if (!Array.isArray(activeRuns)) throw invalid('planStart: activeRuns must be an array of runs');
-    rows = activeRuns.map((r) =>
+    return activeRuns.map((r) =>
       r !== null && typeof r === 'object'
         ? [field(r, 'id'), field(r, 'workspace_id'), field(r, 'tenant_id'), field(r, 'status'), field(r, 'dedup_key')]
         : null,
     );
-  } catch (e) {
-    if (e instanceof OpsUxError) throw e;
-    throw invalid(`planStart: a run cannot be read: ${describe(e)}`);
-  }
+  });
   const names = ['request', 'activeRuns', 'options'];
   return stringify([request, rows, ...extra], 'planStart arguments', names.slice(0, 2 + extra.length));
 }

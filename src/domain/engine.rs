@@ -7,7 +7,7 @@ use super::ids::{Id, Scope};
 use super::json::quote;
 use super::notification::{completion_notification, Notification};
 use super::request::{RunUpdate, StartRequest};
-use super::run::{OperationRun, RunDraft, Status};
+use super::run::{OperationRun, Status};
 use super::start::write_start_result;
 use super::store::{Commit, Inserted, NotificationFilter, RunFilter, Store};
 use super::time::Clock;
@@ -55,14 +55,7 @@ impl<S: Store, C: Clock> Engine<S, C> {
 
     /// Stores a queued run, or returns the active run with the same scope, type and identity.
     pub async fn start_run(&self, request: StartRequest) -> Result<Started> {
-        let draft = RunDraft {
-            scope: request.scope,
-            user_id: request.user_id,
-            op_type: request.op_type,
-            dedup_key: request.dedup_key,
-            context: request.context,
-            created_at: self.clock.now()?,
-        };
+        let draft = request.into_draft(self.clock.now()?);
         let (run, deduped) = match self.store.insert_run(&draft).await? {
             Inserted::New(run) => (run, false),
             Inserted::Existing(run) => (run, true),

@@ -4,10 +4,11 @@ use super::config::Config;
 use super::error::{EngineError, Result};
 use super::ids::{Id, Scope};
 use super::json::{quote, Json};
-use super::run::{Outcome, Status};
+use super::run::{Outcome, RunDraft, Status};
 use super::sanitize::counts::{sanitize_counts, SummaryCounts};
 use super::sanitize::failures::{sanitize_failures, FailureEntry};
 use super::store::{NotificationFilter, RunFilter};
+use super::time::Millis;
 
 const START_KEYS: [&str; 6] = ["workspace_id", "tenant_id", "user_id", "type", "identity", "context"];
 const UPDATE_KEYS: [&str; 5] = ["status", "outcome", "summary_counts", "failure_summary", "context"];
@@ -100,6 +101,18 @@ pub fn dedup_key(op_type: &str, identity: Option<&Json>, config: &Config) -> Res
 }
 
 impl StartRequest {
+    /// The queued run this request becomes, created at `created_at`, before the store gives it an id.
+    pub fn into_draft(self, created_at: Millis) -> RunDraft {
+        RunDraft {
+            scope: self.scope,
+            user_id: self.user_id,
+            op_type: self.op_type,
+            dedup_key: self.dedup_key,
+            context: self.context,
+            created_at,
+        }
+    }
+
     pub fn decode(value: &Json, config: &Config) -> Result<StartRequest> {
         object(value, "startRun request", &START_KEYS)?;
         let op_type = match value.get("type") {
