@@ -1,5 +1,5 @@
 # The two commands of the README are `make start` and `make test`; each installs what it needs.
-.PHONY: start test pkg lint test-rust test-js test-types test-browser fuzz bench clean
+.PHONY: start test pkg lint test-rust test-js test-types test-size test-browser fuzz bench clean
 
 SOURCES := Cargo.toml Cargo.lock $(shell find src pkg/src -type f) pkg/index.d.ts pkg/package.json scripts/build-pkg.sh
 
@@ -14,8 +14,8 @@ start: pkg
 	node scripts/serve.mjs
 
 ## test: every test — format, lints (native and wasm32), native Rust, the Node suite on the built package
-## (with a throwaway PostgreSQL server), types, and the browser suite in headless Chromium
-test: lint test-rust test-js test-types test-browser
+## (with a throwaway PostgreSQL server), types, the package's size ceiling, and the browser suite in headless Chromium
+test: lint test-rust test-js test-types test-size test-browser
 
 lint:
 	scripts/ensure-tools.sh
@@ -31,6 +31,10 @@ test-js: pkg
 
 test-types: pkg
 	npx --no-install tsc -p tests/types/tsconfig.json
+
+# Fails when the .wasm + glue grow past the ceiling in bench/size.mjs (and says how far from the 50 KB budget).
+test-size: pkg
+	node bench/size.mjs
 
 # One browser at a time: each file starts its own Chromium, and the machine has two cores.
 test-browser: pkg

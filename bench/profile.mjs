@@ -1,6 +1,7 @@
 // A CPU profile of row 1 (the engine's lifecycle with the typical payload on the embedded store), or of
-// row 5 (the same over the SQLite store, on a temp file):
-//   node bench/profile.mjs [seconds] [embedded|sqlite]
+// row 5 (the same over the SQLite store, on a temp file), or of row 6 in one process (PostgreSQL at
+// DATABASE_URL: run it under scripts/with-postgres.sh):
+//   node bench/profile.mjs [seconds] [embedded|sqlite|postgres]
 // runs the lifecycle for a few seconds in a child under `node --cpu-prof` and prints the functions with
 // the most self time. The shipped .wasm has no names, so when the wasm-bindgen CLI is on PATH this first
 // builds a copy of the same module that keeps its name section (wasm-bindgen + wasm-opt -Oz -g from
@@ -68,6 +69,11 @@ if (process.argv[2] === '--child') {
     db.pragma('synchronous = NORMAL');
     store = createSqliteStore(db);
     store.createSchema();
+  } else if (process.argv[4] === 'postgres') {
+    const { default: pg } = await import('pg');
+    const { createPostgresStore } = await import('ops-ux-engine/postgres');
+    store = createPostgresStore(new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 4 }));
+    await store.createSchema();
   }
   const engine = await createEngine({ store });
   const until = performance.now() + Number(process.argv[3]) * 1000;
@@ -80,6 +86,7 @@ if (process.argv[2] === '--child') {
     }
   }
   process.stdout.write(String(n));
+  process.exit(0); // a pg Pool keeps the process alive
 } else {
   const seconds = Number(process.argv[2] ?? 5);
   const storeName = process.argv[3] ?? 'embedded';
