@@ -90,9 +90,18 @@ pub fn notification_id(run_id: &Id, user_id: &Id) -> String {
     if let Some(b) = bytes.get_mut(8) {
         *b = (*b & 0x3f) | 0x80; // RFC 9562 variant
     }
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    let part = |r: std::ops::Range<usize>| hex.get(r).unwrap_or_default();
-    format!("{}-{}-{}-{}-{}", part(0..8), part(8..12), part(12..16), part(16..20), part(20..32))
+    // 8-4-4-4-12 hex digits: a dash before bytes 4, 6, 8 and 10.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut uuid = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            uuid.push('-');
+        }
+        for nibble in [b >> 4, b & 0x0f] {
+            uuid.push(char::from(HEX.get(usize::from(nibble)).copied().unwrap_or(b'0')));
+        }
+    }
+    uuid
 }
 
 impl Notification {
@@ -211,6 +220,12 @@ mod tests {
         assert_eq!(a.len(), 36);
         assert_eq!(a.as_bytes()[14], b'8', "version nibble: {a}");
         assert!(matches!(a.as_bytes()[19], b'8' | b'9' | b'a' | b'b'), "variant: {a}");
+        // Pinned: every store and process derives the same ids, so they must never change.
+        assert_eq!(a, "b232fe56-926a-88e4-b9de-86e63c816c01");
+        assert_eq!(
+            notification_id(&Id::Str("run-é".into()), &Id::Int(-3)),
+            "fa2ee61b-f7d2-80ec-8dec-95636575519a"
+        );
     }
 
     #[test]
