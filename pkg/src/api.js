@@ -191,6 +191,18 @@ export async function createEngine(options = {}) {
   return new Engine(raw, target);
 }
 
+/** The calls of `RawEngine.call`, numbered as `dispatch` in src/wasm/engine.rs reads them. */
+const CALL = {
+  startRun: 0,
+  updateRun: 1,
+  updateRunChanges: 2,
+  getRun: 3,
+  listRuns: 4,
+  listNotifications: 5,
+  markNotificationRead: 6,
+  reconcile: 7,
+};
+
 /** An engine: the one gateway for starting and updating runs. Methods return Promises. */
 export class Engine {
   #raw;
@@ -219,7 +231,7 @@ export class Engine {
   }
 
   startRun(request) {
-    return this.#call(() => this.#engine.startRun(stringify(request, 'startRun request')), (text) => {
+    return this.#call(() => this.#engine.call(CALL.startRun, stringify(request, 'startRun request')), (text) => {
       const result = this.#remembered(JSON.parse(text));
       // The run is stored: a listener that throws must not turn the start into a failure.
       if (this.#target) {
@@ -248,37 +260,37 @@ export class Engine {
       const invoke = () => this.#engine.setStatus(...ids, ...codes, before !== undefined);
       return this.#call(invoke, before ? (text) => this.#patched(before, statusChanges(text)) : whole);
     }
-    if (!before) return this.#call(() => this.#engine.updateRun(args()), whole);
-    return this.#call(() => this.#engine.updateRunChanges(args()), (text) => this.#patched(before, JSON.parse(text)));
+    if (!before) return this.#call(() => this.#engine.call(CALL.updateRun, args()), whole);
+    return this.#call(() => this.#engine.call(CALL.updateRunChanges, args()), (text) => this.#patched(before, JSON.parse(text)));
   }
 
   getRun(scope, runId) {
-    return this.#call(() => this.#engine.getRun(stringify([scope, runId], 'getRun arguments', ['scope', 'runId'])));
+    return this.#call(() => this.#engine.call(CALL.getRun, stringify([scope, runId], 'getRun arguments', ['scope', 'runId'])));
   }
 
   listRuns(scope, filter) {
     return this.#call(() =>
-      this.#engine.listRuns(stringify([scope, filter ?? null], 'listRuns arguments', ['scope', 'filter'])),
+      this.#engine.call(CALL.listRuns, stringify([scope, filter ?? null], 'listRuns arguments', ['scope', 'filter'])),
     );
   }
 
   listNotifications(scope, userId, filter) {
     const names = ['scope', 'userId', 'filter'];
     return this.#call(() =>
-      this.#engine.listNotifications(stringify([scope, userId, filter ?? null], 'listNotifications arguments', names)),
+      this.#engine.call(CALL.listNotifications, stringify([scope, userId, filter ?? null], 'listNotifications arguments', names)),
     );
   }
 
   markNotificationRead(scope, userId, notificationId) {
     const names = ['scope', 'userId', 'notificationId'];
     return this.#call(() =>
-      this.#engine.markNotificationRead(stringify([scope, userId, notificationId], 'markNotificationRead arguments', names)),
+      this.#engine.call(CALL.markNotificationRead, stringify([scope, userId, notificationId], 'markNotificationRead arguments', names)),
     );
   }
 
   /** Stores the completion notification of every completed run that lacks it; `{checked, repaired}`. */
   reconcile(options) {
-    return this.#call(() => this.#engine.reconcile(stringify([options ?? null], 'reconcile arguments', ['options'])));
+    return this.#call(() => this.#engine.call(CALL.reconcile, stringify([options ?? null], 'reconcile arguments', ['options'])));
   }
 
   /** `checkUpdate` with this engine's summary keys and limits. */

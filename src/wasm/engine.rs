@@ -65,22 +65,10 @@ impl RawEngine {
         matches!(self.engine.store, Backend::Embedded(_))
     }
 
-    #[wasm_bindgen(js_name = startRun)]
-    pub fn start_run(&self, input: String) -> JsValue {
-        drive(start_run(Rc::clone(&self.engine), input))
-    }
-
-    /// `input`: `[scope, id, update]`.
-    #[wasm_bindgen(js_name = updateRun)]
-    pub fn update_run(&self, input: String) -> JsValue {
-        drive(update_run_with(Rc::clone(&self.engine), input, false))
-    }
-
-    /// `updateRun` answering only the fields the update may have changed (see `Updated::write`),
-    /// for a caller that holds the run as it was; `input` as for `updateRun`.
-    #[wasm_bindgen(js_name = updateRunChanges)]
-    pub fn update_run_changes(&self, input: String) -> JsValue {
-        drive(update_run_with(Rc::clone(&self.engine), input, true))
+    /// Every call with JSON text arguments, by number (see [`dispatch`]): one export and one future type
+    /// for them all keep the `.wasm` smaller than an export per method.
+    pub fn call(&self, call: u8, input: String) -> JsValue {
+        drive(dispatch(Rc::clone(&self.engine), call, input))
     }
 
     /// The worker's most frequent call without any JSON: a status (and outcome) change of a run of the
@@ -100,35 +88,6 @@ impl RawEngine {
         have: bool,
     ) -> JsValue {
         drive(set_status(Rc::clone(&self.engine), [workspace, tenant, id], status, outcome, have))
-    }
-
-    /// `input`: `[scope, id]`.
-    #[wasm_bindgen(js_name = getRun)]
-    pub fn get_run(&self, input: String) -> JsValue {
-        drive(get_run(Rc::clone(&self.engine), input))
-    }
-
-    /// `input`: `[scope, filter]`.
-    #[wasm_bindgen(js_name = listRuns)]
-    pub fn list_runs(&self, input: String) -> JsValue {
-        drive(list_runs(Rc::clone(&self.engine), input))
-    }
-
-    /// `input`: `[scope, user_id, filter]`.
-    #[wasm_bindgen(js_name = listNotifications)]
-    pub fn list_notifications(&self, input: String) -> JsValue {
-        drive(list_notifications(Rc::clone(&self.engine), input))
-    }
-
-    /// `input`: `[scope, user_id, notification_id]`.
-    #[wasm_bindgen(js_name = markNotificationRead)]
-    pub fn mark_notification_read(&self, input: String) -> JsValue {
-        drive(mark_notification_read(Rc::clone(&self.engine), input))
-    }
-
-    /// `input`: `[options]`.
-    pub fn reconcile(&self, input: String) -> JsValue {
-        drive(reconcile(Rc::clone(&self.engine), input))
     }
 }
 
@@ -180,6 +139,31 @@ fn run_id(value: &Json) -> Result<Id> {
 
 fn user_id(value: &Json) -> Result<Id> {
     Id::decode(value, "user_id")
+}
+
+/// The numbers of `RawEngine::call`, as the JS face (`CALL` in pkg/src/api.js) sends them, with the
+/// arguments each takes as a JSON array.
+async fn dispatch(engine: Rc<JsEngine>, call: u8, input: String) -> Result<String> {
+    match call {
+        // `input`: the start request.
+        0 => start_run(engine, input).await,
+        // `[scope, id, update]`, answered whole.
+        1 => update_run_with(engine, input, false).await,
+        // The same, answering only the fields the update may have changed (see `Updated::write`), for a
+        // caller that holds the run as it was.
+        2 => update_run_with(engine, input, true).await,
+        // `[scope, id]`.
+        3 => get_run(engine, input).await,
+        // `[scope, filter]`.
+        4 => list_runs(engine, input).await,
+        // `[scope, user_id, filter]`.
+        5 => list_notifications(engine, input).await,
+        // `[scope, user_id, notification_id]`.
+        6 => mark_notification_read(engine, input).await,
+        // `[options]`.
+        7 => reconcile(engine, input).await,
+        _ => Err(EngineError::input("no such engine call")),
+    }
 }
 
 async fn start_run(engine: Rc<JsEngine>, input: String) -> Result<String> {
