@@ -13,7 +13,7 @@ export const BUDGET_BYTES = 50 * 1024;
  * rounded up to the next KB. A change may only make the package smaller; lower this when it does, and
  * set it to BUDGET_BYTES once the build fits. (BENCHMARKS.md says why the budget is missed.)
  */
-export const CEILING_BYTES = 84 * 1024;
+export const CEILING_BYTES = 78 * 1024;
 
 const DIST = new URL('../pkg/dist/', import.meta.url);
 export const FILES = { wasm: 'ops_ux_engine_bg.wasm', glue: 'browser.js' };

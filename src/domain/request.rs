@@ -86,7 +86,9 @@ pub fn dedup_key(op_type: &str, identity: Option<&Json>, config: &Config) -> Res
     key.push('#');
     identity.write_canonical(&mut key);
     // U+FFFD is where the parser put a lone surrogate: two different identities must not dedup as one.
-    if key.contains('\u{FFFD}') {
+    // Bytes (U+FFFD is EF BF BD), not a char pattern: its searcher brings a panic path whose message
+    // formatting (char Debug and the Unicode printable tables) costs ~5 KB of `.wasm`.
+    if key.as_bytes().windows(3).any(|w| w == "\u{FFFD}".as_bytes()) {
         return Err(EngineError::input(
             "identity must be well-formed text: it holds a lone surrogate, or U+FFFD, which is what one becomes",
         ));
