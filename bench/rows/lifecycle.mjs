@@ -97,6 +97,7 @@ export async function lifecycleRows(report) {
     { key: 'plainTypical', ...updates(base, TYPICAL_COMPLETION, true, true) },
     { key: 'engineStatus', ...updates(engine, TO_RUNNING, false, false) },
     { key: 'plainStatus', ...updates(base, TO_RUNNING, false, true) },
+    { key: 'plainAsyncStatus', ...updates(base, TO_RUNNING, false, false) },
     xstateEventCase(),
   ]);
   report.time(2, 'updateRun, typical payload (completion), engine', r2.engineTypical);
@@ -104,6 +105,9 @@ export async function lifecycleRows(report) {
   report.ratio(2, 'engine ÷ plain JS (time)', ratio(r2.engineTypical, r2.plainTypical));
   report.time(2, 'updateRun, status only (queued → running), engine', r2.engineStatus);
   report.time(2, 'updateRun, status only (queued → running), plain JS', r2.plainStatus);
+  report.time(2, 'updateRun, status only (queued → running), plain JS behind an async function', r2.plainAsyncStatus, {
+    note: 'the floor of an awaited call that answers a fresh run',
+  });
   report.ratio(2, 'engine ÷ plain JS (time)', ratio(r2.engineStatus, r2.plainStatus));
   report.time(2, 'XState: one event on a long-lived actor', r2.xstateEvent);
   const statusVsEvent = ratio(r2.xstateEvent, r2.engineStatus);
