@@ -10,6 +10,7 @@ import {
   planStart as rawPlanStart,
   sanitizeFailureSummary as rawSanitizeFailureSummary,
   sanitizeSummaryCounts as rawSanitizeSummaryCounts,
+  setAnswerSink,
 } from '../dist/glue/ops_ux_engine.js';
 import { boundCounts, boundFailures, boundUpdate, lazyBounds } from './bounds.js';
 import { RunCache } from './run-cache.js';
@@ -105,7 +106,7 @@ function stringify(value, what, names) {
 
 /** The bounds of the rule options `options`, read from the engine when first needed. */
 function optionBounds(options) {
-  return lazyBounds(() => rawInputBounds(stringify(options ?? null, 'options')), unwrap);
+  return lazyBounds(() => answerOf(() => rawInputBounds(stringify(options ?? null, 'options'))), unwrap);
 }
 
 /** Runs `bound` (which reads `what`), turning what a hostile getter or Proxy throws into an input error. */
@@ -116,6 +117,26 @@ function readInput(what, bound) {
     if (e instanceof OpsUxError) throw e;
     throw invalid(`${what} cannot be read: ${describe(e)}`);
   }
+}
+
+// The engine's exports pass what they answer to this sink rather than return it: Node 20's V8 aborts the
+// process when it deoptimizes a caller of an export that returns a JS value (see src/wasm/answer.rs).
+let answered;
+let sinkSet = false;
+
+/** What `invoke`, a call of an engine export, answered. */
+function answerOf(invoke) {
+  if (!sinkSet) {
+    setAnswerSink((value) => {
+      answered = value;
+    });
+    sinkSet = true;
+  }
+  answered = undefined;
+  invoke();
+  const out = answered;
+  answered = undefined;
+  return out;
 }
 
 /** The engine's exports return their refusals as Error values (a throw from WebAssembly costs a shim
@@ -129,7 +150,7 @@ function unwrap(out) {
 function callPure(fn, text) {
   let out;
   try {
-    out = fn(text);
+    out = answerOf(() => fn(text));
   } catch (e) {
     throw toOpsUxError(e);
   }
@@ -334,7 +355,7 @@ export class Engine {
   #call(invoke, read = JSON.parse) {
     let out;
     try {
-      out = invoke();
+      out = answerOf(invoke);
     } catch (e) {
       return Promise.reject(toOpsUxError(e));
     }

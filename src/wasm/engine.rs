@@ -1,11 +1,13 @@
 //! `RawEngine`: the engine object the JS wrapper holds. Each method takes one JSON text of arguments and
-//! returns the JSON text of its result — synchronously, or as a Promise when a host store awaited.
+//! answers the JSON text of its result — synchronously, or as a Promise when a host store awaited —
+//! through the answer sink (see `answer.rs`: never as a return value).
 
+use super::answer::answer;
 use super::backend::Backend;
 use super::clock::JsClock;
 use super::codes;
 use super::drive::drive;
-use super::error::{answer, to_js_error};
+use super::error::to_js_error;
 use super::host_store::HostStore;
 use super::pure::{check_update_with, plan_start_with, write_input_bounds};
 use crate::domain::config::Config;
@@ -67,7 +69,7 @@ impl RawEngine {
 
     /// Every call with JSON text arguments, by number (see [`dispatch`]): one export and one future type
     /// for them all keep the `.wasm` smaller than an export per method.
-    pub fn call(&self, call: u8, input: String) -> JsValue {
+    pub fn call(&self, call: u8, input: String) {
         drive(dispatch(Rc::clone(&self.engine), call, input))
     }
 
@@ -78,15 +80,7 @@ impl RawEngine {
     /// by U+001F: status, outcome, version, updated_at, started_at, completed_at (empty: null), then the
     /// notifications as JSON. Without `have`, answers what `updateRun` answers.
     #[wasm_bindgen(js_name = setStatus)]
-    pub fn set_status(
-        &self,
-        workspace: f64,
-        tenant: f64,
-        id: f64,
-        status: u8,
-        outcome: u8,
-        have: bool,
-    ) -> JsValue {
+    pub fn set_status(&self, workspace: f64, tenant: f64, id: f64, status: u8, outcome: u8, have: bool) {
         drive(set_status(Rc::clone(&self.engine), [workspace, tenant, id], status, outcome, have))
     }
 }
@@ -95,7 +89,7 @@ impl RawEngine {
 impl RawEngine {
     /// `checkUpdate` with this engine's configuration; `input`: `[run_id, status, outcome, user_id, update]`.
     #[wasm_bindgen(js_name = checkUpdate)]
-    pub fn check_update(&self, input: &str) -> JsValue {
+    pub fn check_update(&self, input: &str) {
         let config = &self.engine.config;
         answer(
             parse(input, config)
@@ -105,7 +99,7 @@ impl RawEngine {
 
     /// `planStart` with this engine's configuration; `input`: `[request, activeRows]`.
     #[wasm_bindgen(js_name = planStart)]
-    pub fn plan_start(&self, input: &str) -> JsValue {
+    pub fn plan_start(&self, input: &str) {
         let config = &self.engine.config;
         answer(
             parse(input, config).and_then(|input| plan_start_with(args::<2>(&input, "planStart")?, config)),

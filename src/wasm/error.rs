@@ -13,16 +13,6 @@ pub fn to_js_error(e: &EngineError) -> JsValue {
     error.into()
 }
 
-/// What an export returns: the result text, or the `OpsUxError` as a value for the JS face to throw.
-/// One `JsValue` rather than a `Result`: wasm-bindgen gives every `Result`-returning export its own
-/// multi-value shim, about 0.7 KB of `.wasm` each.
-pub fn answer(result: Result<String, EngineError>) -> JsValue {
-    match result {
-        Ok(text) => JsValue::from(text),
-        Err(e) => to_js_error(&e),
-    }
-}
-
 /// What a thrown or rejected value says. Hosts may throw anything — a Proxy whose traps throw, an Error
 /// whose `message` getter throws — so only calls that catch JavaScript exceptions are used here.
 pub fn describe(value: &JsValue) -> String {

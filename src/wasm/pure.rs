@@ -1,9 +1,9 @@
 //! The decisions as synchronous pure functions over plain data, for optimistic UI: the same code the
 //! engine runs, with no store.
 
+use super::answer::answer;
 use super::codes;
 use super::engine::{args, parse_with};
-use super::error::answer;
 use crate::domain::config::Config;
 use crate::domain::error::{EngineError, Result};
 use crate::domain::ids::{Id, Scope};
@@ -36,7 +36,7 @@ fn with_options<const N: usize>(
     input: &str,
     what: &str,
     f: impl FnOnce([&Json; N], &Config) -> Result<String>,
-) -> JsValue {
+) {
     answer((|| {
         let input = parse_with(input, json::Limits::default())?;
         let items = input
@@ -53,7 +53,7 @@ fn with_options<const N: usize>(
 
 /// `input`: `[run_id, status, outcome, user_id, update, options]`.
 #[wasm_bindgen(js_name = checkUpdate)]
-pub fn check_update(input: &str) -> JsValue {
+pub fn check_update(input: &str) {
     with_options(input, "checkUpdate", check_update_with)
 }
 
@@ -94,7 +94,7 @@ pub fn check_status(status: u8, outcome: u8, to_status: u8, to_outcome: u8) -> u
 
 /// `input`: `[request, [[id, workspace_id, tenant_id, status, dedup_key], …], options]`.
 #[wasm_bindgen(js_name = planStart)]
-pub fn plan_start(input: &str) -> JsValue {
+pub fn plan_start(input: &str) {
     with_options(input, "planStart", plan_start_with)
 }
 
@@ -190,7 +190,7 @@ fn decode_active_row(row: &Json) -> Result<ActiveRow> {
 /// What the JS face may cut from input before copying it in, under `options` (JSON, or `null`): see
 /// [`write_input_bounds`].
 #[wasm_bindgen(js_name = inputBounds)]
-pub fn input_bounds(options: &str) -> JsValue {
+pub fn input_bounds(options: &str) {
     answer(parse_with(options, json::Limits::default()).and_then(|o| config_of(&o)).map(|c| {
         let mut out = String::new();
         write_input_bounds(&mut out, &c);
@@ -217,7 +217,7 @@ pub fn write_input_bounds(out: &mut String, config: &Config) {
 
 /// `input`: `[value, options]`.
 #[wasm_bindgen(js_name = sanitizeSummaryCounts)]
-pub fn sanitize_summary_counts(input: &str) -> JsValue {
+pub fn sanitize_summary_counts(input: &str) {
     with_options(input, "sanitizeSummaryCounts", |[value], config| {
         let mut out = String::new();
         sanitize_counts(value, &config.summary_keys)?.write(&mut out);
@@ -227,7 +227,7 @@ pub fn sanitize_summary_counts(input: &str) -> JsValue {
 
 /// `input`: `[value, options]`.
 #[wasm_bindgen(js_name = sanitizeFailureSummary)]
-pub fn sanitize_failure_summary(input: &str) -> JsValue {
+pub fn sanitize_failure_summary(input: &str) {
     with_options(input, "sanitizeFailureSummary", |[value], config| {
         let mut out = String::new();
         write_failures(&mut out, &sanitize_failures(value, config.failures)?);
