@@ -85,7 +85,7 @@ impl Store for Backend {
 
     fn remembered(&self, scope: &Scope, id: &Id) -> Option<OperationRun> {
         match self {
-            Backend::Embedded(_) => None,
+            Backend::Embedded(s) => s.remembered(scope, id),
             Backend::Host(s) => s.remembered(scope, id),
         }
     }

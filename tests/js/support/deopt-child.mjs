@@ -2,7 +2,7 @@
 // calls the engine, then deoptimizes it from inside the engine's WebAssembly call — from the clock or a
 // host store method, which the engine calls mid-call — exactly what a garbage collection can do at any
 // time. Prints one JSON line of what the calls answered. Before the fix, Node 20 aborted the process here.
-import { createEngine } from 'ops-ux-engine';
+import { createEngine, STORE_METHODS } from 'ops-ux-engine';
 import { ReferenceStore } from './stores.mjs';
 
 const SCOPE = { workspace_id: 1, tenant_id: 1 };
@@ -25,9 +25,7 @@ const clock = () => {
 };
 const reference = new ReferenceStore();
 const store = Object.fromEntries(
-  ['insertRun', 'getRun', 'commitRun', 'listRuns', 'listNotifications', 'markNotificationRead', 'findUnnotifiedRuns', 'insertNotifications'].map(
-    (name) => [name, (...args) => (maybeDeoptimize(), reference[name](...args))],
-  ),
+  STORE_METHODS.map((name) => [name, (...args) => (maybeDeoptimize(), reference[name](...args))]),
 );
 const engine = await createEngine(path.startsWith('host') ? { store, clock } : { clock });
 
